@@ -1,0 +1,1 @@
+"""Data files shipped with the shared package (the sample service-item catalog)."""

@@ -1,0 +1,120 @@
+"""Server configuration: a TOML file, then environment overrides, then defaults.
+
+Example ``vwindow.toml``::
+
+    [server]
+    host = "0.0.0.0"
+    port = 8420
+    database_url = "postgresql://vwindow@db/vwindow"
+
+    [routing]
+    ring_timeout_s = 20
+    wrap_up_s = 30
+
+    [turn]
+    urls = ["turn:turn.example.org:3478", "turn:turn.example.org:3478?transport=tcp"]
+    secret = "the coturn static-auth-secret"
+    ttl_s = 3600
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from signaling.routing import RoutingConfig
+from signaling.store.db import sqlite_url_for
+
+DEFAULT_PORT = 8420
+
+
+@dataclass(frozen=True)
+class TurnConfig:
+    urls: tuple[str, ...] = ()
+    secret: str = ""
+    ttl_s: int = 3600
+    #: STUN servers handed out with the TURN ones (empty: host candidates only)
+    stun_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LimitsConfig:
+    #: messages a connection may send per second, sustained, and in a burst
+    rate_per_s: float = 20.0
+    burst: int = 60
+    #: a connection that keeps flooding after being told is closed
+    flood_close_after: int = 200
+    hello_timeout_s: float = 10.0
+    heartbeat_s: float = 20.0
+    #: largest HTTP body (login, enrollment JSON)
+    max_body_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=lambda: Path(platformdirs.user_data_dir("vwindow")))
+    database_url: str = ""
+    session_ttl_h: float = 12.0
+    #: how often the in-memory catalog is re-read (admins import from another process)
+    catalog_refresh_s: float = 30.0
+    #: how long the supervisor snapshot waits to coalesce changes
+    snapshot_interval_s: float = 0.25
+    routing: RoutingConfig = field(default_factory=RoutingConfig)
+    turn: TurnConfig = field(default_factory=TurnConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or sqlite_url_for(self.data_dir / "vwindow.db")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> ServerConfig:
+    env = dict(os.environ if env is None else env)
+    raw: dict[str, Any] = {}
+    path = path or (Path(env["VWINDOW_CONFIG"]) if env.get("VWINDOW_CONFIG") else None)
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read config {path}: {exc}") from exc
+    server = dict(raw.get("server", {}))
+    if "VWINDOW_DATABASE_URL" in env:
+        server["database_url"] = env["VWINDOW_DATABASE_URL"]
+    if "VWINDOW_DATA_DIR" in env:
+        server["data_dir"] = env["VWINDOW_DATA_DIR"]
+    turn = dict(raw.get("turn", {}))
+    if "VWINDOW_TURN_SECRET" in env:
+        turn["secret"] = env["VWINDOW_TURN_SECRET"]
+    config: ServerConfig = _build(ServerConfig, server, "server")
+    return replace(
+        config,
+        data_dir=Path(config.data_dir).expanduser(),
+        routing=_build(RoutingConfig, raw.get("routing", {}), "routing"),
+        turn=_build(TurnConfig, turn, "turn"),
+        limits=_build(LimitsConfig, raw.get("limits", {}), "limits"),
+    )
+
+
+def _build(cls: type[Any], values: dict[str, Any], section: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    unknown = set(values) - set(known)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+    converted = {
+        key: tuple(value) if isinstance(value, list) else value for key, value in values.items()
+    }
+    try:
+        return cls(**converted)
+    except TypeError as exc:
+        raise ConfigError(f"[{section}]: {exc}") from exc

@@ -1,0 +1,271 @@
+"""``vwindow demo``: the whole system on one machine, with SQLite and demo data.
+
+Without ``--headless`` it serves until Ctrl+C and prints how to connect. With ``--headless``
+it also plays one scripted visit through real WebSocket clients (a kiosk joins the queue, a
+clerk is rung, accepts, and closes the case), prints the transcript, and exits; its last line
+is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import socket
+import sys
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import platformdirs
+from aiohttp import web
+
+from shared import catalog
+from shared import protocol as p
+from shared.logs import configure_logging
+from shared.signaling_client import SignalingClient
+from signaling.app import create_app
+from signaling.cli import enrollment_uri, write_qr
+from signaling.config import DEFAULT_PORT, ServerConfig
+from signaling.routing import RoutingConfig
+from signaling.store.db import Database
+from signaling.store.repo import Store
+
+log = logging.getLogger(__name__)
+
+DEMO_CENTER = "演示社区事务受理服务中心"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - printed for the demo on purpose
+DEMO_ITEM = "YB-003"
+
+
+def add_demo_parser(sub: Any) -> None:
+    demo = sub.add_parser("demo", help="run the whole system on this machine with demo data")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
+    demo.add_argument("--data-dir", type=Path, help="default: the user's data dir /demo")
+    demo.add_argument("--headless", action="store_true", help="play one scripted visit, then exit")
+    demo.set_defaults(run=run_demo)
+
+
+@dataclass(frozen=True)
+class DemoData:
+    center_id: str
+    clerk_username: str
+    supervisor_username: str
+    kiosk_id: str
+    kiosk_credential: str
+    spare_code: str
+    spare_qr: Path
+
+
+async def seed(store: Store, data_dir: Path, server_url: str) -> DemoData:
+    """Create (or find) the demo center, its staff and an enrolled kiosk. Idempotent."""
+    items = catalog.load_catalog(catalog.default_catalog_path())
+    await store.import_catalog(items)
+    skills = sorted({item.skill for item in items})
+    center = await store.center_by_name_or_id(DEMO_CENTER)
+    if center is None:
+        district = await store.create_site("演示区", "district")
+        street = await store.create_site("演示街道", "street", district.id)
+        center = await store.create_center(DEMO_CENTER, street.id)
+        await store.create_site("演示居委会", "committee", street.id)
+    for username, name, role, window in (
+        ("clerk", "王老师", "clerk", "3"),
+        ("supervisor", "李主任", "supervisor", None),
+    ):
+        if await store.staff_by_username(username) is None:
+            await store.create_staff(
+                center_id=center.id,
+                username=username,
+                display_name=name,
+                password=DEMO_PASSWORD,
+                role=role,
+                skills=skills,
+                window_no=window,
+            )
+    credential_file = data_dir / "kiosk.credential"
+    credential = credential_file.read_text().strip() if credential_file.exists() else ""
+    kiosk = await store.kiosk_by_credential(credential) if credential else None
+    if kiosk is None:
+        committee = next((s for s in await store.list_sites() if s.kind == "committee"), None)
+        _, code = await store.create_kiosk(
+            center_id=center.id,
+            name="演示居委会 1号机",
+            site_id=committee.id if committee else None,
+        )
+        enrolled = await store.enroll(code)
+        assert enrolled is not None
+        kiosk, credential = enrolled
+        credential_file.write_text(credential + "\n")
+        credential_file.chmod(0o600)
+    _, spare_code = await store.create_kiosk(center_id=center.id, name="演示居委会 2号机")
+    spare_qr = data_dir / "enroll-kiosk-2.png"
+    write_qr(spare_qr, enrollment_uri(server_url, spare_code))
+    return DemoData(
+        center_id=center.id,
+        clerk_username="clerk",
+        supervisor_username="supervisor",
+        kiosk_id=kiosk.kiosk_id,
+        kiosk_credential=credential,
+        spare_code=spare_code,
+        spare_qr=spare_qr,
+    )
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    configure_logging("WARNING")
+    data_dir = args.data_dir or Path(platformdirs.user_data_dir("vwindow")) / "demo"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    config = ServerConfig(
+        host="127.0.0.1",
+        port=args.port,
+        data_dir=data_dir,
+        # short timers so a person trying both roles does not wait
+        routing=replace(RoutingConfig(), wrap_up_s=10.0),
+    )
+    try:
+        return asyncio.run(_demo(config, headless=args.headless))
+    except KeyboardInterrupt:
+        return 0
+
+
+async def _demo(config: ServerConfig, *, headless: bool) -> int:
+    # seed before serving, so the server starts with the catalog and accounts in place
+    database = Database(config.effective_database_url)
+    try:
+        await database.migrate()
+        url = f"http://{config.host}:{config.port or _free_port(config.host)}"
+        data = await seed(Store(database), config.data_dir, url)
+    finally:
+        await database.close()
+    port = int(url.rsplit(":", 1)[1])
+    runner = web.AppRunner(create_app(replace(config, port=port)), handle_signals=not headless)
+    await runner.setup()
+    await web.TCPSite(runner, config.host, port).start()
+    try:
+        if headless:
+            result = await scripted_visit(url, data)
+            print(json.dumps(result, ensure_ascii=False))
+            return 0 if result["outcome"] == "accepted" else 1
+        _print_welcome(url, config, data)
+        await asyncio.Event().wait()
+        return 0
+    finally:
+        await runner.cleanup()
+
+
+def _free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _print_welcome(url: str, config: ServerConfig, data: DemoData) -> None:
+    print(
+        f"""
+vwindow demo is running at {url}  (data in {config.data_dir})
+
+  health        {url}/healthz
+  metrics       {url}/metrics
+  WebSocket     {url.replace("http", "ws", 1)}/ws
+  clerk         username {data.clerk_username!r}, password {DEMO_PASSWORD!r}
+  supervisor    username {data.supervisor_username!r}, password {DEMO_PASSWORD!r}
+  kiosk         enrolled as {data.kiosk_id}; credential in {config.data_dir / "kiosk.credential"}
+  2nd kiosk     enrollment code {data.spare_code} (QR: {data.spare_qr})
+
+Log in:   curl -s -X POST {url}/api/v1/login \\
+            -d '{{"username":"clerk","password":"{DEMO_PASSWORD}"}}'
+Stop with Ctrl+C.""",
+        flush=True,
+    )
+
+
+async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
+    """One resident's visit through the real server: join, ring, accept, close the case."""
+    started = time.perf_counter()
+    ws_url = url.replace("http", "ws", 1) + "/ws"
+    transcript = _Transcript(started)
+    async with aiohttp.ClientSession() as http:
+        async with http.post(
+            f"{url}/api/v1/login",
+            json={"username": data.clerk_username, "password": DEMO_PASSWORD},
+        ) as response:
+            response.raise_for_status()
+            token = (await response.json())["token"]
+        kiosk_inbox: asyncio.Queue[p.ServerMessage] = asyncio.Queue()
+        clerk_inbox: asyncio.Queue[p.ServerMessage] = asyncio.Queue()
+        kiosk = SignalingClient(
+            ws_url, data.kiosk_credential, kiosk_inbox.put_nowait, session=http, app="demo-kiosk"
+        )
+        clerk = SignalingClient(
+            ws_url, token, clerk_inbox.put_nowait, session=http, app="demo-console"
+        )
+        kiosk.start()
+        clerk.start()
+        try:
+            await kiosk.wait_connected()
+            await clerk.wait_connected()
+            transcript.say("kiosk", "connected and authenticated")
+            transcript.say("clerk", "logged in and connected")
+            await clerk.send(p.SetClerkState(state="available"))
+            await _expect(clerk_inbox, p.ClerkStatus, lambda m: m.state == "available")
+            transcript.say("clerk", "available")
+            await kiosk.send(p.JoinQueue(item_code=DEMO_ITEM, identified=True, id="join-1"))
+            ring = await _expect(clerk_inbox, p.Ring)
+            transcript.say("kiosk", f"joined the queue for {DEMO_ITEM}")
+            transcript.say("clerk", f"ringing: {ring.item_name} from {ring.kiosk_name}")
+            accepted_at = time.perf_counter()
+            await clerk.send(p.AcceptCall(request_id=ring.request_id))
+            started_kiosk = await _expect(kiosk_inbox, p.CallStarted)
+            await _expect(clerk_inbox, p.CallStarted)
+            setup_ms = (time.perf_counter() - accepted_at) * 1000
+            transcript.say(
+                "kiosk",
+                f"call started with {started_kiosk.call.peer_name}, "
+                f"window {started_kiosk.call.window_no}",
+            )
+            await clerk.send(
+                p.Hangup(call_id=started_kiosk.call.call_id, reason="done", outcome="accepted")
+            )
+            ended = await _expect(kiosk_inbox, p.CallEnded)
+            transcript.say("clerk", f"closed the case: {ended.outcome}")
+            return {
+                "setup_ms": round(setup_ms, 1),
+                "pages": 0,
+                "outcome": ended.outcome,
+                "request_id": ring.request_id,
+                "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+        finally:
+            await kiosk.close()
+            await clerk.close()
+
+
+class _Transcript:
+    def __init__(self, started: float) -> None:
+        self.started = started
+
+    def say(self, who: str, what: str) -> None:
+        elapsed = time.perf_counter() - self.started
+        print(f"[{elapsed:7.3f}s] {who:<6} {what}", flush=True)
+
+
+async def _expect(
+    inbox: asyncio.Queue[p.ServerMessage],
+    kind: type[Any],
+    where: Any = None,
+    timeout: float = 10.0,
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError(f"no {kind.__name__} within {timeout} s")
+        message = await asyncio.wait_for(inbox.get(), remaining)
+        if isinstance(message, p.Error):
+            print(f"server error: {message.code}: {message.reason}", file=sys.stderr)
+        if isinstance(message, kind) and (where is None or where(message)):
+            return message

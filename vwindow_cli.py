@@ -1,0 +1,30 @@
+"""The ``vwindow`` command: one entry point, a subcommand per part of the system."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from signaling import cli as server_cli
+from signaling import demo
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vwindow", description="Remote virtual service window (远程虚拟窗口)"
+    )
+    sub = parser.add_subparsers(dest="subcommand", required=True)
+    server_cli.add_serve_parser(sub)
+    server_cli.add_admin_parser(sub)
+    demo.add_demo_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    result: int = args.run(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())
