@@ -171,11 +171,7 @@ class SignalingClient:
                     self.backoff.reset()
                     await self._set_state(LinkState.CONNECTED)
                     self._connected.set()
-                elif (
-                    isinstance(message, p.Error)
-                    and message.fatal
-                    and message.code in FATAL_CODES
-                ):
+                elif isinstance(message, p.Error) and message.fatal and message.code in FATAL_CODES:
                     self.refused = message
                     await self._deliver(message)
                     raise LinkRefused(message)

@@ -10,7 +10,6 @@ import datetime as dt
 import logging
 from typing import Any
 
-from shared.protocol import RequestStatus
 from signaling.routing import Request
 from signaling.store.repo import Store
 
@@ -55,10 +54,6 @@ def request_row(request: Request, *, finished: bool, identified: bool) -> dict[s
     }
 
 
-def is_live(request: Request) -> bool:
-    return request.status in tuple(RequestStatus)
-
-
 class RequestWriter:
     def __init__(self, store: Store, interval_s: float = 0.05, batch: int = 500) -> None:
         self.store = store
@@ -68,6 +63,8 @@ class RequestWriter:
         self._rings: list[dict[str, Any]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        #: batches must reach the database in order (a ring's result after the ring)
+        self._lock = asyncio.Lock()
         self.failures = 0
 
     def put_request(self, row: dict[str, Any]) -> None:
@@ -100,21 +97,24 @@ class RequestWriter:
         await self.flush()
 
     async def flush(self) -> None:
-        while self._rows or self._rings:
-            rows = list(self._rows.values())[: self.batch]
-            rings = self._rings[: self.batch * 2]
-            for row in rows:
-                del self._rows[row["id"]]
-            del self._rings[: len(rings)]
-            try:
-                await self.store.save_requests(rows, rings)
-            except Exception:
-                # keep them for the next round; a later row for the same id wins
-                self.failures += 1
+        """Write everything pending now; safe to call from several tasks."""
+        async with self._lock:
+            while self._rows or self._rings:
+                rows = list(self._rows.values())[: self.batch]
+                rings = self._rings[: self.batch * 2]
                 for row in rows:
-                    self._rows.setdefault(row["id"], row)
-                self._rings[:0] = rings
-                raise
+                    del self._rows[row["id"]]
+                del self._rings[: len(rings)]
+                try:
+                    await self.store.save_requests(rows, rings)
+                except BaseException:
+                    # keep them for the next round (also when cancelled mid-write); a row
+                    # queued meanwhile for the same id is newer and wins
+                    self.failures += 1
+                    for row in rows:
+                        self._rows.setdefault(row["id"], row)
+                    self._rings[:0] = rings
+                    raise
 
     async def _run(self) -> None:
         while True:
