@@ -20,6 +20,9 @@ PROTOCOL_VERSION = 1
 #: Largest frame either side accepts. An SDP with all candidates is ~4-10 KiB; pages never
 #: travel over signaling, so anything near this size is a mistake or an attack.
 MAX_FRAME_BYTES = 64 * 1024
+#: Frames up to this size are read and refused with a ``frame_too_large`` error; anything
+#: larger is cut off by the WebSocket layer (close code 1009) without being buffered.
+HARD_FRAME_BYTES = 4 * MAX_FRAME_BYTES
 
 
 class ErrorCode(enum.StrEnum):
@@ -45,6 +48,31 @@ class ErrorCode(enum.StrEnum):
     REPLACED = "replaced"
     SERVER_SHUTDOWN = "server_shutdown"
     INTERNAL = "internal_error"
+
+
+#: What each error code means, for people reading docs/protocol.md and logs.
+ERROR_MEANINGS: dict[ErrorCode, str] = {
+    ErrorCode.BAD_JSON: "the frame is not valid JSON",
+    ErrorCode.UNKNOWN_TYPE: "no message of this `type` is accepted from this side",
+    ErrorCode.INVALID_MESSAGE: "a known type with missing or ill-typed fields",
+    ErrorCode.UNSUPPORTED_VERSION: "`v` is not a protocol version this server speaks",
+    ErrorCode.FRAME_TOO_LARGE: "over 64 KiB; over 256 KiB the socket is closed with 1009",
+    ErrorCode.BINARY_NOT_ALLOWED: "binary frames are not part of the protocol",
+    ErrorCode.RATE_LIMITED: "too many messages per second; fatal (1008) if it goes on",
+    ErrorCode.AUTH_REQUIRED: "the first message must be `hello`",
+    ErrorCode.AUTH_FAILED: "unknown, expired or revoked credential (close 4401)",
+    ErrorCode.AUTH_TIMEOUT: "no `hello` within the hello timeout (close 4408)",
+    ErrorCode.FORBIDDEN: "this role may not send this message",
+    ErrorCode.UNKNOWN_ITEM: "no catalog item with this code",
+    ErrorCode.ITEM_NOT_REMOTE: "the item is marked as not remote-eligible",
+    ErrorCode.ALREADY_QUEUED: "this kiosk already has a live request",
+    ErrorCode.NO_SUCH_REQUEST: "no such live request of this kiosk",
+    ErrorCode.NOT_IN_CALL: "the sender is not a party of this call",
+    ErrorCode.INVALID_STATE: "not allowed now (stale accept, busy clerk, peer reconnecting...)",
+    ErrorCode.REPLACED: "the same kiosk or clerk connected again elsewhere (close 4409)",
+    ErrorCode.SERVER_SHUTDOWN: "the server is restarting; reconnect with backoff",
+    ErrorCode.INTERNAL: "a bug on the server; the message had no effect",
+}
 
 
 class ClerkState(enum.StrEnum):
@@ -157,6 +185,8 @@ class Ping(Message, tag="ping"):
 
 
 class Pong(Message, tag="pong"):
+    """Answer to ``ping``; ``server_time`` lets a client estimate its clock offset."""
+
     sender: ClassVar[str] = "server"
     ref: str | None = None
     server_time: float = 0.0
@@ -187,6 +217,8 @@ class JoinQueue(Message, tag="queue.join"):
 
 
 class LeaveQueue(Message, tag="queue.leave"):
+    """The resident gave up waiting (or walked away); answered with ``queue.left``."""
+
     sender: ClassVar[str] = "kiosk"
     request_id: str
     reason: str = "cancelled"
@@ -246,6 +278,9 @@ class Ring(Message, tag="call.ring"):
 
 
 class RingCancelled(Message, tag="call.ring_cancelled"):
+    """The ring stopped before it was answered: it timed out, the resident left, or the
+    kiosk lost its connection."""
+
     sender: ClassVar[str] = "server"
     request_id: str
     #: "timeout", "cancelled", "kiosk_lost", "declined"
@@ -253,11 +288,16 @@ class RingCancelled(Message, tag="call.ring_cancelled"):
 
 
 class AcceptCall(Message, tag="call.accept"):
+    """The clerk answers the ring; both sides then get ``call.started``."""
+
     sender: ClassVar[str] = "console"
     request_id: str
 
 
 class DeclineCall(Message, tag="call.decline"):
+    """The clerk declines; the request rings the next clerk and is not offered to this one
+    again for the decline cool-down."""
+
     sender: ClassVar[str] = "console"
     request_id: str
     reason: str = ""
@@ -267,7 +307,8 @@ class DeclineCall(Message, tag="call.decline"):
 
 
 class CallStarted(Message, tag="call.started"):
-    """Sent to both sides when a clerk accepts, and again after a reconnect (resume)."""
+    """Sent to both sides when a clerk accepts. After a reconnect the call is in
+    ``welcome.call`` instead."""
 
     sender: ClassVar[str] = "server"
     call: CallInfo
@@ -283,6 +324,9 @@ class Sdp(Message, tag="call.sdp"):
 
 
 class Hangup(Message, tag="call.hangup"):
+    """Either party ends the call; a clerk states the case ``outcome``. Both sides get
+    ``call.ended`` and the clerk goes into wrap-up."""
+
     sender: ClassVar[str] = "kiosk, console"
     call_id: str
     reason: str = "hangup"
@@ -290,6 +334,8 @@ class Hangup(Message, tag="call.hangup"):
 
 
 class CallEnded(Message, tag="call.ended"):
+    """The call is over: hung up by ``by``, or a party stayed away past the grace period."""
+
     sender: ClassVar[str] = "server"
     call_id: str
     request_id: str
