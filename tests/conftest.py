@@ -365,3 +365,10 @@ async def peers() -> AsyncIterator[Callable[..., Any]]:
 
     yield connect
     await asyncio.gather(*(peer.close() for peer in opened), return_exceptions=True)
+
+
+@pytest.fixture(scope="session")
+def coturn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from tests.coturn import start_coturn
+
+    yield from start_coturn(tmp_path_factory.mktemp("coturn"))
