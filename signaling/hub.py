@@ -32,6 +32,8 @@ CLOSE_AUTH_TIMEOUT = 4408
 CLOSE_REPLACED = 4409
 #: roles that take calls
 CALL_ROLES = (Role.CLERK, Role.SUPERVISOR)
+#: frames queued for one client before it counts as not reading
+MAX_OUTBOX = 2000
 
 
 class TokenBucket:
@@ -766,6 +768,16 @@ class Hub:
     def _send(self, conn: Connection, message: p.Message) -> None:
         """Queue a frame; one flusher per connection keeps frames in order without a
         standing task per socket."""
+        if len(conn.outbox) >= MAX_OUTBOX:
+            # a client that stopped reading must not grow the server's memory; it will
+            # reconnect and resume from a fresh welcome
+            if not conn.ws.closed:
+                conn.outbox.clear()
+                log.warning("closing a %s connection that stopped reading", conn.role)
+                asyncio.get_running_loop().create_task(
+                    _close_later(conn.ws, WSCloseCode.TRY_AGAIN_LATER, "too slow")
+                )
+            return
         conn.outbox.append(p.encode(message))
         self.metrics.messages_out.inc()
         if not conn.flushing:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 import shutil
 import socket
@@ -28,11 +29,24 @@ class Coturn:
         return f"turn:{self.host}:{self.port}"
 
 
-def _free_port(kind: int) -> int:
-    with socket.socket(socket.AF_INET, kind) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def _free(port: int) -> bool:
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def _free_ports(count: int) -> int:
+    """The first of ``count`` consecutive ports free for both UDP and TCP (coturn listens on
+    both, and on the port after its listening port too)."""
+    for _ in range(200):
+        first = random.randint(20000, 60000 - count)
+        if all(_free(first + n) for n in range(count)):
+            return first
+    raise RuntimeError("no free port range on 127.0.0.1")
 
 
 def _answers_stun(port: int) -> bool:
@@ -52,8 +66,8 @@ def start_coturn(workdir: Path) -> Iterator[Coturn]:
     binary = shutil.which("turnserver")
     if binary is None:
         pytest.skip("coturn is not installed (scripts/bootstrap installs it)")
-    port = _free_port(socket.SOCK_DGRAM)
-    relay = _free_port(socket.SOCK_DGRAM)
+    port = _free_ports(2)
+    relay = _free_ports(21)
     log = workdir / "coturn.log"
     config = workdir / "turnserver.conf"
     config.write_text(
