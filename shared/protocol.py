@@ -321,6 +321,11 @@ class Sdp(Message, tag="call.sdp"):
     call_id: str
     sdp_type: Literal["offer", "answer"]
     sdp: str
+    #: which peer connection of the call this belongs to; a fresh connection after a
+    #: failure gets a higher number, and older ones are ignored
+    generation: int = 0
+    #: the sending call session; a new one (an app restart) resets the data-channel sequence
+    instance: str = ""
 
 
 class Hangup(Message, tag="call.hangup"):

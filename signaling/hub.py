@@ -503,7 +503,16 @@ class Hub:
             self._error(conn, ErrorCode.INVALID_STATE, "the other side is reconnecting", message.id)
             return
         self.metrics.sdp_relayed.inc()
-        self._send(peer, p.Sdp(call_id=message.call_id, sdp_type=message.sdp_type, sdp=message.sdp))
+        self._send(
+            peer,
+            p.Sdp(
+                call_id=message.call_id,
+                sdp_type=message.sdp_type,
+                sdp=message.sdp,
+                generation=message.generation,
+                instance=message.instance,
+            ),
+        )
 
     def _hang_up(self, conn: Connection, message: p.Hangup, now: float) -> None:
         outcome = message.outcome if conn.role != Role.KIOSK else None

@@ -1,0 +1,1 @@
+"""The call engine: one WebRTC call between a kiosk and a console, used by both sides."""

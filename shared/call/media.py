@@ -1,0 +1,252 @@
+"""Media sources for a call: real cameras and microphones through aiortc's MediaPlayer, and a
+synthetic source for the demo and tests whose frames carry a machine-readable timestamp, so
+glass-to-glass latency can be measured on the receiving side.
+
+Timestamp code: the top band of each frame holds 48 cells, black or white in the luma plane,
+40 bits of wall-clock milliseconds then an 8-bit checksum. The cells are 13×16 pixels at
+640×480, large enough to survive VP8 at low bitrates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fractions
+import glob
+import math
+import platform
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from aiortc import MediaStreamTrack
+from aiortc.contrib.media import MediaPlayer
+from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+from av import AudioFrame, VideoFrame
+
+CODE_BITS = 48
+TIME_BITS = 40
+CODE_BAND = 16  # pixel rows holding the code
+
+
+@dataclass(frozen=True)
+class MediaConfig:
+    """What a side sends. ``video_device``/``audio_device`` name a real device (e.g.
+    ``/dev/video0``, ``default``, ``video=USB Camera`` on Windows); empty means synthetic."""
+
+    video_device: str = ""
+    audio_device: str = ""
+    width: int = 640
+    height: int = 480
+    fps: int = 30
+    synthetic_label: str = ""
+    send_video: bool = True
+    send_audio: bool = True
+
+
+@dataclass(frozen=True)
+class Device:
+    kind: str  # "video" | "audio"
+    name: str
+    address: str
+
+
+def list_devices() -> list[Device]:
+    """Cameras and microphones this machine offers (Linux: v4l2, ALSA and PulseAudio)."""
+    devices: list[Device] = []
+    system = platform.system()
+    if system == "Linux":
+        for node in sorted(glob.glob("/sys/class/video4linux/video*")):
+            name_file = Path(node) / "name"
+            name = name_file.read_text().strip() if name_file.exists() else Path(node).name
+            devices.append(Device("video", name, f"/dev/{Path(node).name}"))
+        cards = Path("/proc/asound/cards")
+        if cards.exists():
+            for line in cards.read_text().splitlines():
+                head = line.strip().split(" ", 1)
+                if head[0].isdigit() and len(head) > 1:
+                    devices.append(Device("audio", head[1].strip(), f"hw:{head[0]}"))
+        pactl = shutil.which("pactl")
+        if pactl:
+            result = subprocess.run(  # noqa: S603 - fixed arguments, no shell
+                [pactl, "list", "short", "sources"],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            )
+            for line in result.stdout.splitlines():
+                parts = line.split("\t")
+                if len(parts) > 1:
+                    devices.append(Device("audio", parts[1], f"pulse:{parts[1]}"))
+    return devices
+
+
+def _player_for(device: str, kind: str, config: MediaConfig) -> MediaPlayer:
+    system = platform.system()
+    if kind == "video":
+        options = {"video_size": f"{config.width}x{config.height}", "framerate": str(config.fps)}
+        if system == "Windows":
+            return MediaPlayer(device, format="dshow", options=options)
+        if system == "Darwin":
+            return MediaPlayer(device, format="avfoundation", options=options)
+        return MediaPlayer(device, format="v4l2", options=options)
+    if system == "Windows":
+        return MediaPlayer(device, format="dshow")
+    if system == "Darwin":
+        return MediaPlayer(device, format="avfoundation")
+    if device.startswith("pulse:"):
+        return MediaPlayer(device.removeprefix("pulse:"), format="pulse")
+    return MediaPlayer(device, format="alsa")
+
+
+class MediaSources:
+    """The tracks one side sends, and whatever must be stopped when the call ends."""
+
+    def __init__(self, config: MediaConfig) -> None:
+        self.config = config
+        self.players: list[MediaPlayer] = []
+        self.video: MediaStreamTrack | None = None
+        self.audio: MediaStreamTrack | None = None
+        if config.send_video:
+            if config.video_device:
+                player = _player_for(config.video_device, "video", config)
+                self.players.append(player)
+                self.video = player.video
+            else:
+                self.video = SyntheticVideoTrack(
+                    config.width, config.height, config.fps, config.synthetic_label
+                )
+        if config.send_audio:
+            if config.audio_device:
+                player = _player_for(config.audio_device, "audio", config)
+                self.players.append(player)
+                self.audio = player.audio
+            else:
+                self.audio = ToneAudioTrack()
+
+    def stop(self) -> None:
+        for track in (self.video, self.audio):
+            if track is not None:
+                track.stop()
+        for player in self.players:
+            for track in (player.audio, player.video):
+                if track is not None:
+                    track.stop()
+
+
+def encode_time_code(ms: int) -> np.ndarray:
+    """The 48 bits for ``ms``: 40 bits of time, then their byte sum as a checksum."""
+    value = ms & ((1 << TIME_BITS) - 1)
+    checksum = sum(value.to_bytes(5, "big")) & 0xFF
+    word = (value << 8) | checksum
+    return np.array([(word >> (CODE_BITS - 1 - i)) & 1 for i in range(CODE_BITS)], np.uint8)
+
+
+def decode_time_code(luma: np.ndarray) -> int | None:
+    """Read the timestamp back from a frame's luma plane; None when absent or damaged."""
+    height, width = luma.shape
+    if height < CODE_BAND or width < CODE_BITS:
+        return None
+    cell = width // CODE_BITS
+    row = luma[CODE_BAND // 2, : cell * CODE_BITS].reshape(CODE_BITS, cell)
+    samples = row[:, cell // 4 : cell - cell // 4].mean(axis=1)
+    bits = (samples > 128).astype(np.uint64)
+    word = 0
+    for bit in bits:
+        word = (word << 1) | int(bit)
+    value, checksum = word >> 8, word & 0xFF
+    if sum(value.to_bytes(5, "big")) & 0xFF != checksum:
+        return None
+    return value
+
+
+def frame_latency_ms(frame: VideoFrame, now_ms: int | None = None) -> float | None:
+    """Glass-to-glass latency of a received synthetic frame (sender and receiver share the
+    wall clock: same machine, or NTP-synced)."""
+    luma = frame.to_ndarray(format="gray")
+    sent = decode_time_code(luma)
+    if sent is None:
+        return None
+    now = (now_ms if now_ms is not None else int(time.time() * 1000)) & ((1 << TIME_BITS) - 1)
+    return float(now - sent)
+
+
+class SyntheticVideoTrack(VideoStreamTrack):
+    """Moving test picture with a timestamp band, generated straight in YUV 4:2:0."""
+
+    def __init__(self, width: int = 640, height: int = 480, fps: int = 30, label: str = "") -> None:
+        super().__init__()
+        self.width = width - width % 2
+        self.height = height - height % 2
+        self.fps = fps
+        self.label = label
+        self._clock = fractions.Fraction(1, 90000)
+        self._frame_index = 0
+        self._t0: float | None = None
+        y = np.arange(self.height, dtype=np.float32)[:, None]
+        x = np.arange(self.width, dtype=np.float32)[None, :]
+        # a diagonal gradient that scrolls: every block changes every frame, like a person
+        # moving in front of the camera rather than a still picture
+        self._pattern = (((x + y) * 0.7) % 200 + 30).astype(np.uint8)
+        self._cell = self.width // CODE_BITS
+
+    async def recv(self) -> VideoFrame:
+        if self._t0 is None:
+            self._t0 = time.monotonic()
+        target = self._t0 + self._frame_index / self.fps
+        delay = target - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        index = self._frame_index
+        self._frame_index += 1
+        shift = (index * 4) % self.width
+        luma = np.roll(self._pattern, shift, axis=1)
+        box = (index * 6) % max(1, self.height - 120 - CODE_BAND) + CODE_BAND
+        luma[box : box + 80, 200:320] = 235
+        bits = encode_time_code(int(time.time() * 1000))
+        band = np.repeat(np.where(bits == 1, 235, 16).astype(np.uint8), self._cell)
+        luma[:CODE_BAND, : band.size] = band
+        luma[:CODE_BAND, band.size :] = 16
+        chroma_h, chroma_w = self.height // 2, self.width // 2
+        u = np.full((chroma_h, chroma_w), 128 + int(40 * math.sin(index / 30)), np.uint8)
+        v = np.full((chroma_h, chroma_w), 128, np.uint8)
+        planar = np.concatenate(
+            [luma, u.reshape(-1, self.width), v.reshape(-1, self.width)], axis=0
+        )
+        frame = VideoFrame.from_ndarray(planar, format="yuv420p")
+        frame.pts = int(index * 90000 / self.fps)
+        frame.time_base = self._clock
+        return frame
+
+
+class ToneAudioTrack(AudioStreamTrack):
+    """A quiet 440 Hz tone in 20 ms frames of 48 kHz mono."""
+
+    def __init__(self, frequency: float = 440.0, rate: int = 48000) -> None:
+        super().__init__()
+        self.rate = rate
+        self.samples = rate // 50
+        self._phase = 0
+        t = np.arange(rate, dtype=np.float32) / rate
+        self._second = (np.sin(2 * np.pi * frequency * t) * 3000).astype(np.int16)
+        self._t0: float | None = None
+        self._sent = 0
+
+    async def recv(self) -> AudioFrame:
+        if self._t0 is None:
+            self._t0 = time.monotonic()
+        target = self._t0 + self._sent / self.rate
+        delay = target - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        start = self._sent % self.rate
+        chunk = np.take(self._second, range(start, start + self.samples), mode="wrap")
+        frame = AudioFrame.from_ndarray(chunk.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = self.rate
+        frame.pts = self._sent
+        frame.time_base = fractions.Fraction(1, self.rate)
+        self._sent += self.samples
+        return frame

@@ -1,0 +1,421 @@
+"""One side of a call: the WebRTC peer connection, its media and its data channel, and the
+recovery that keeps the call alive across network trouble. The kiosk and the console use the
+same class; the kiosk offers, the console answers.
+
+Recovery (aiortc has no ICE restart): a short outage heals by itself (the same connection
+carries media again as soon as packets flow), and the session only reports
+``reconnecting`` while no video arrives. When the connection fails for good (ICE consent lost,
+or the other side restarted), the offerer negotiates a fresh connection through the server
+with a higher ``generation``; data-channel messages not yet acknowledged are sent again on it,
+and the receiver drops what it already had.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import logging
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from aiortc import (
+    RTCConfiguration,
+    RTCDataChannel,
+    RTCIceServer,
+    RTCPeerConnection,
+    RTCRtpSender,
+    RTCSessionDescription,
+)
+from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
+from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from av import VideoFrame
+
+from shared import protocol as p
+from shared.call import messages as m
+from shared.call.ice import IcePolicy, apply_host_addresses, filter_candidates
+from shared.call.media import TIME_BITS, MediaConfig, MediaSources, decode_time_code
+from shared.identity import mask_id_numbers
+
+log = logging.getLogger(__name__)
+
+CHANNEL_LABEL = "vwindow"
+
+
+class CallState(enum.StrEnum):
+    CONNECTING = "connecting"
+    CONNECTED = "connected"
+    RECONNECTING = "reconnecting"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True)
+class IceServer:
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None
+
+    @classmethod
+    def from_api(cls, entries: list[dict[str, Any]]) -> list[IceServer]:
+        """The ``ice_servers`` list of ``GET /api/v1/turn``."""
+        return [cls(tuple(e["urls"]), e.get("username"), e.get("credential")) for e in entries]
+
+
+@dataclass(frozen=True)
+class CallConfig:
+    media: MediaConfig = field(default_factory=MediaConfig)
+    ice_servers: tuple[IceServer, ...] = ()
+    relay_only: bool = False
+    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: no remote video for this long: tell the person "reconnecting"
+    silence_s: float = 1.5
+    #: how often a failed offerer retries a fresh connection
+    retry_s: float = 1.0
+
+
+@dataclass
+class CallStats:
+    started_at: float = field(default_factory=time.monotonic)
+    connected_at: float | None = None
+    first_video_at: float | None = None
+    first_audio_at: float | None = None
+    last_video_at: float | None = None
+    video_frames: int = 0
+    audio_frames: int = 0
+    latency_ms: list[float] = field(default_factory=list)
+    generations: int = 0
+    reconnects: int = 0
+
+
+SendSdp = Callable[[p.Sdp], Awaitable[None]]
+MessageHandler = Callable[[m.CallMessage], Awaitable[None] | None]
+StateHandler = Callable[[CallState, str], Awaitable[None] | None]
+FrameHandler = Callable[[VideoFrame], None]
+
+
+class CallSession:
+    def __init__(
+        self,
+        *,
+        call_id: str,
+        offerer: bool,
+        send_sdp: SendSdp,
+        config: CallConfig,
+        on_message: MessageHandler,
+        on_state: StateHandler | None = None,
+        on_video_frame: FrameHandler | None = None,
+    ) -> None:
+        self.call_id = call_id
+        self.offerer = offerer
+        self.config = config
+        self._send_sdp = send_sdp
+        self._on_message = on_message
+        self._on_state = on_state
+        self._on_video_frame = on_video_frame
+        self.instance = secrets.token_hex(6)
+        self.state = CallState.CONNECTING
+        self.end_reason = ""
+        self.stats = CallStats()
+        self.media: MediaSources | None = None
+        self._pc: RTCPeerConnection | None = None
+        self._channel: RTCDataChannel | None = None
+        self._generation = 0
+        self._remote_instance = ""
+        self._next_seq = 1
+        self._unacked: OrderedDict[int, str] = OrderedDict()
+        self._received_upto = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._restart_lock = asyncio.Lock()
+        self._watchdog: asyncio.Task[None] | None = None
+        self._first_frame = asyncio.Event()
+        self._channel_open = asyncio.Event()
+
+    # --- Life cycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        apply_host_addresses(self.config.ice_policy.host_addresses)
+        self.media = MediaSources(self.config.media)
+        self._watchdog = asyncio.get_running_loop().create_task(self._watch_media())
+        if self.offerer:
+            await self.renegotiate("start")
+
+    async def renegotiate(self, why: str) -> None:
+        """Offerer: replace the peer connection with a fresh one (first call, failure, or
+        the other side came back after a restart)."""
+        if not self.offerer or self.state == CallState.ENDED:
+            return
+        async with self._restart_lock:
+            if self._generation:
+                self.stats.reconnects += 1
+                await self._set_state(CallState.RECONNECTING, why)
+            self._generation = max(self._generation + 1, int(time.time() * 1000))
+            pc = await self._new_pc()
+            self._channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
+            self._wire_channel(self._channel)
+            offer = await pc.createOffer()
+            await pc.setLocalDescription(offer)
+            await self._send_sdp_retrying(pc, "offer")
+
+    async def handle_sdp(self, message: p.Sdp) -> None:
+        """An offer or answer relayed by the server."""
+        if self.state == CallState.ENDED:
+            return
+        sdp = filter_candidates(message.sdp, self.config.ice_policy.allowed_networks)
+        if message.instance and message.instance != self._remote_instance:
+            # the other side is a new session (its app restarted): its numbering starts over
+            self._remote_instance = message.instance
+            self._received_upto = 0
+        if message.sdp_type == "offer":
+            if self.offerer or message.generation <= self._generation:
+                return
+            async with self._restart_lock:
+                if self._generation:
+                    self.stats.reconnects += 1
+                self._generation = message.generation
+                pc = await self._new_pc()
+                await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
+                answer = await pc.createAnswer()
+                await pc.setLocalDescription(answer)
+                await self._send_sdp_retrying(pc, "answer")
+        elif self.offerer and message.generation == self._generation and self._pc is not None:
+            await self._pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
+
+    async def close(self, reason: str = "hangup") -> None:
+        if self.state == CallState.ENDED:
+            return
+        self.end_reason = reason
+        await self._set_state(CallState.ENDED, reason)
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        if self._pc is not None:
+            await self._pc.close()
+            self._pc = None
+        if self.media is not None:
+            self.media.stop()
+
+    async def wait_media(self, timeout: float = 10.0) -> None:
+        """Until the first remote video frame (the call is really up)."""
+        await asyncio.wait_for(self._first_frame.wait(), timeout)
+
+    async def wait_channel(self, timeout: float = 10.0) -> None:
+        await asyncio.wait_for(self._channel_open.wait(), timeout)
+
+    # --- Data channel -----------------------------------------------------------------------
+
+    async def send(self, message: m.ChannelMessage) -> None:
+        """Send reliably: kept until acknowledged, and sent again on a fresh connection."""
+        message.seq = self._next_seq
+        self._next_seq += 1
+        text = m.encode_call(message)
+        if len(text) > m.MAX_CHANNEL_MESSAGE:
+            raise ValueError(f"message of {len(text)} bytes over {m.MAX_CHANNEL_MESSAGE}")
+        self._unacked[message.seq] = text
+        channel = self._channel
+        if channel is not None and channel.readyState == "open":
+            channel.send(text)
+            await self._drain(channel)
+
+    @property
+    def unacked(self) -> int:
+        return len(self._unacked)
+
+    async def _drain(self, channel: RTCDataChannel) -> None:
+        # SCTP buffers without limit; keep a page transfer from queueing megabytes at once
+        while channel.bufferedAmount > 1024 * 1024 and channel.readyState == "open":  # noqa: ASYNC110
+            await asyncio.sleep(0.005)
+
+    def _wire_channel(self, channel: RTCDataChannel) -> None:
+        @channel.on("open")
+        def on_open() -> None:
+            self._channel_open.set()
+            for text in self._unacked.values():
+                channel.send(text)
+
+        @channel.on("message")
+        def on_message(data: str | bytes) -> None:
+            self._spawn(self._receive(channel, data))
+
+        if channel.readyState == "open":
+            on_open()
+
+    async def _receive(self, channel: RTCDataChannel, data: str | bytes) -> None:
+        try:
+            message = m.decode_call(data)
+        except m.ChannelProtocolError as exc:
+            log.warning("call %s: refused a data-channel message: %s", self.call_id, exc.reason)
+            if channel.readyState == "open":
+                channel.send(m.encode_call(exc.to_message()))
+            return
+        if isinstance(message, m.Ack):
+            for seq in [s for s in self._unacked if s <= message.upto]:
+                del self._unacked[seq]
+            return
+        if message.seq and message.seq <= self._received_upto:
+            self._ack(channel)  # a resend after reconnecting: already delivered
+            return
+        if message.seq:
+            self._received_upto = message.seq
+            self._ack(channel)
+        log.debug("call %s got %s", self.call_id, mask_id_numbers(repr(message))[:200])
+        try:
+            result = self._on_message(message)
+            if result is not None:
+                await result
+        except Exception:
+            log.exception("call %s: handler failed on %s", self.call_id, type(message).__name__)
+
+    def _ack(self, channel: RTCDataChannel) -> None:
+        if channel.readyState == "open":
+            channel.send(m.encode_call(m.Ack(upto=self._received_upto)))
+
+    # --- Peer connection --------------------------------------------------------------------
+
+    async def _new_pc(self) -> RTCPeerConnection:
+        if self._pc is not None:
+            old, self._pc = self._pc, None
+            await old.close()
+        self._channel_open.clear()
+        config = RTCConfiguration(
+            iceServers=[
+                RTCIceServer(list(s.urls), s.username, s.credential)
+                for s in self.config.ice_servers
+            ],
+            iceTransportPolicy=(
+                RTCIceTransportPolicy.RELAY if self.config.relay_only else RTCIceTransportPolicy.ALL
+            ),
+        )
+        pc = RTCPeerConnection(configuration=config)
+        self._pc = pc
+        self.stats.generations += 1
+        assert self.media is not None
+        for kind, track in (("audio", self.media.audio), ("video", self.media.video)):
+            transceiver = pc.addTransceiver(kind, direction="sendrecv")
+            if track is not None:
+                transceiver.sender.replaceTrack(track)
+            if kind == "video":
+                capabilities = RTCRtpSender.getCapabilities("video")
+                vp8 = [c for c in capabilities.codecs if c.mimeType in ("video/VP8", "video/rtx")]
+                transceiver.setCodecPreferences(vp8)
+
+        @pc.on("track")
+        def on_track(track: MediaStreamTrack) -> None:
+            self._spawn(self._consume(track, pc))
+
+        @pc.on("datachannel")
+        def on_datachannel(channel: RTCDataChannel) -> None:
+            if channel.label == CHANNEL_LABEL:
+                self._channel = channel
+                self._wire_channel(channel)
+
+        @pc.on("connectionstatechange")
+        async def on_state() -> None:
+            await self._connection_changed(pc)
+
+        return pc
+
+    async def _connection_changed(self, pc: RTCPeerConnection) -> None:
+        if pc is not self._pc or self.state == CallState.ENDED:
+            return
+        state = pc.connectionState
+        log.info("call %s: connection %s (generation %d)", self.call_id, state, self._generation)
+        if state == "connected":
+            if self.stats.connected_at is None:
+                self.stats.connected_at = time.monotonic()
+        elif state == "failed":
+            await self._set_state(CallState.RECONNECTING, "connection failed")
+            if self.offerer:
+                self._spawn(self.renegotiate("connection failed"))
+
+    async def _send_sdp_retrying(self, pc: RTCPeerConnection, kind: str) -> None:
+        """Signaling may itself be reconnecting: keep trying while this connection is the
+        current one."""
+        description = pc.localDescription
+        message = p.Sdp(
+            call_id=self.call_id,
+            sdp_type="offer" if kind == "offer" else "answer",
+            sdp=description.sdp,
+            generation=self._generation,
+            instance=self.instance,
+        )
+        while pc is self._pc and self.state != CallState.ENDED:
+            try:
+                await self._send_sdp(message)
+                return
+            except ConnectionError as exc:
+                log.info("call %s: cannot send %s yet (%s)", self.call_id, kind, exc)
+                await asyncio.sleep(self.config.retry_s)
+
+    async def _consume(self, track: MediaStreamTrack, pc: RTCPeerConnection) -> None:
+        while True:
+            try:
+                frame = await track.recv()
+            except MediaStreamError:
+                return
+            now = time.monotonic()
+            if track.kind == "audio":
+                self.stats.audio_frames += 1
+                if self.stats.first_audio_at is None:
+                    self.stats.first_audio_at = now
+                continue
+            self.stats.video_frames += 1
+            self.stats.last_video_at = now
+            if self.stats.first_video_at is None:
+                self.stats.first_video_at = now
+                self._first_frame.set()
+            if self.state != CallState.CONNECTED and pc is self._pc:
+                await self._set_state(CallState.CONNECTED, "media flowing")
+            assert isinstance(frame, VideoFrame)
+            latency = _latency_ms(frame)
+            if latency is not None:
+                self.stats.latency_ms.append(latency)
+                if len(self.stats.latency_ms) > 10_000:
+                    del self.stats.latency_ms[:5_000]
+            if self._on_video_frame is not None:
+                self._on_video_frame(frame)
+
+    async def _watch_media(self) -> None:
+        while True:
+            await asyncio.sleep(self.config.silence_s / 3)
+            last = self.stats.last_video_at
+            if (
+                self.state == CallState.CONNECTED
+                and last is not None
+                and time.monotonic() - last > self.config.silence_s
+            ):
+                await self._set_state(CallState.RECONNECTING, "no media")
+
+    async def _set_state(self, state: CallState, why: str) -> None:
+        if state == self.state:
+            return
+        self.state = state
+        log.info("call %s: %s (%s)", self.call_id, state, why)
+        if self._on_state is not None:
+            result = self._on_state(state, why)
+            if result is not None:
+                await result
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _latency_ms(frame: VideoFrame) -> float | None:
+    """Read the synthetic source's timestamp from the top rows of the luma plane only."""
+    if frame.format.name != "yuv420p":
+        return None
+    plane = frame.planes[0]
+    rows = np.frombuffer(memoryview(plane), np.uint8).reshape(-1, plane.line_size)[
+        :16, : frame.width
+    ]
+    sent = decode_time_code(rows)
+    if sent is None:
+        return None
+    now = int(time.time() * 1000) & ((1 << TIME_BITS) - 1)
+    return float(now - sent)
