@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -72,7 +72,12 @@ class LoginGuard:
 LOGIN_GUARD = web.AppKey("login_guard", LoginGuard)
 
 
-def create_app(config: ServerConfig) -> web.Application:
+Extension = Callable[[web.Application], None]
+
+
+def create_app(config: ServerConfig, extensions: Sequence[Extension] = ()) -> web.Application:
+    """The server. ``extensions`` add routes and cleanup contexts of other packages (the
+    records service) without this package importing them."""
     app = web.Application(
         client_max_size=config.limits.max_body_bytes, middlewares=[_error_middleware]
     )
@@ -91,6 +96,8 @@ def create_app(config: ServerConfig) -> web.Application:
     app.router.add_get("/api/v1/me", me)
     app.router.add_get("/api/v1/turn", turn_credentials)
     app.router.add_get("/api/v1/catalog", catalog)
+    for extend in extensions:
+        extend(app)
     return app
 
 
@@ -132,7 +139,7 @@ async def _error_middleware(request: web.Request, handler: Handler) -> web.Strea
         raise ApiError(500, ErrorCode.INTERNAL, "internal error") from exc
 
 
-async def _json_body(request: web.Request, fields: tuple[str, ...]) -> dict[str, str]:
+async def json_body(request: web.Request, fields: tuple[str, ...]) -> dict[str, str]:
     try:
         body = msgspec.json.decode(await request.read())
     except msgspec.DecodeError as exc:
@@ -147,13 +154,13 @@ async def _json_body(request: web.Request, fields: tuple[str, ...]) -> dict[str,
     return {f: body[f] for f in fields}
 
 
-def _json(data: Any, status: int = 200) -> web.Response:
+def json_response(data: Any, status: int = 200) -> web.Response:
     return web.Response(
         body=msgspec.json.encode(data), status=status, content_type="application/json"
     )
 
 
-async def _caller(request: web.Request) -> StaffIdentity | KioskIdentity:
+async def authenticate_caller(request: web.Request) -> StaffIdentity | KioskIdentity:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
@@ -187,7 +194,7 @@ async def health(request: web.Request) -> web.Response:
         "queue": sum(hub.engine.queue_lengths().values()),
         "pending_writes": hub.writer.pending,
     }
-    return _json(body, 200 if database == "ok" else 503)
+    return json_response(body, 200 if database == "ok" else 503)
 
 
 async def metrics(request: web.Request) -> web.Response:
@@ -202,13 +209,13 @@ async def websocket(request: web.Request) -> web.StreamResponse:
 
 
 async def enroll(request: web.Request) -> web.Response:
-    body = await _json_body(request, ("code",))
+    body = await json_body(request, ("code",))
     result = await request.app[STORE].enroll(body["code"])
     if result is None:
         request.app[METRICS].auth_failures.inc()
         raise ApiError(403, ErrorCode.AUTH_FAILED, "unknown, used or expired enrollment code")
     kiosk, credential = result
-    return _json(
+    return json_response(
         {
             "kiosk_id": kiosk.kiosk_id,
             "center_id": kiosk.center_id,
@@ -220,7 +227,7 @@ async def enroll(request: web.Request) -> web.Response:
 
 
 async def login(request: web.Request) -> web.Response:
-    body = await _json_body(request, ("username", "password"))
+    body = await json_body(request, ("username", "password"))
     guard = request.app[LOGIN_GUARD]
     now = time.monotonic()
     if guard.blocked(body["username"], now):
@@ -233,7 +240,7 @@ async def login(request: web.Request) -> web.Response:
         raise ApiError(401, ErrorCode.AUTH_FAILED, "wrong username or password")
     guard.succeeded(body["username"])
     staff = result.identity
-    return _json(
+    return json_response(
         {
             "token": result.token,
             "expires_at": result.expires_at.isoformat(),
@@ -255,19 +262,19 @@ def _staff_json(staff: StaffIdentity) -> dict[str, Any]:
 
 
 async def logout(request: web.Request) -> web.Response:
-    caller = await _caller(request)
+    caller = await authenticate_caller(request)
     if not isinstance(caller, StaffIdentity):
         raise ApiError(403, ErrorCode.FORBIDDEN, "only staff sessions log out")
     token = request.headers["Authorization"].partition(" ")[2]
     await request.app[STORE].logout(token)
-    return _json({"ok": True})
+    return json_response({"ok": True})
 
 
 async def me(request: web.Request) -> web.Response:
-    caller = await _caller(request)
+    caller = await authenticate_caller(request)
     if isinstance(caller, StaffIdentity):
-        return _json({"kind": "staff", **_staff_json(caller)})
-    return _json(
+        return json_response({"kind": "staff", **_staff_json(caller)})
+    return json_response(
         {
             "kind": "kiosk",
             "kiosk_id": caller.kiosk_id,
@@ -279,12 +286,12 @@ async def me(request: web.Request) -> web.Response:
 
 
 async def turn_credentials(request: web.Request) -> web.Response:
-    caller = await _caller(request)
+    caller = await authenticate_caller(request)
     user = caller.staff_id if isinstance(caller, StaffIdentity) else caller.kiosk_id
-    return _json(turn.turn_credentials(request.app[CONFIG].turn, user, time.time()))
+    return json_response(turn.turn_credentials(request.app[CONFIG].turn, user, time.time()))
 
 
 async def catalog(request: web.Request) -> web.Response:
-    await _caller(request)
+    await authenticate_caller(request)
     items = request.app[HUB].catalog.items.values()
-    return _json({"items": sorted(items, key=lambda item: item.code)})
+    return json_response({"items": sorted(items, key=lambda item: item.code)})
