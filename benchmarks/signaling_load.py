@@ -61,6 +61,7 @@ import collections
 import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import json
 import logging
 import math
@@ -387,14 +388,69 @@ async def _serve(spec: ServerSpec, pipe: Connection) -> None:
     await runner.setup()
     # a deep backlog: the clients open hundreds of sockets at once
     await web.TCPSite(runner, HOST, 0, backlog=2048).start()
+    watch = StallWatch()
+    gc.callbacks.append(watch.on_gc)
+    watching = asyncio.create_task(watch.run())
     pipe.send(("ready", runner.addresses[0][1]))
     loop = asyncio.get_running_loop()
+    window = (0.0, math.inf)
     with contextlib.suppress(EOFError):
-        await loop.run_in_executor(None, pipe.recv)
+        # ("report", window start, window end), sent while the clients are still connected
+        command = await loop.run_in_executor(None, pipe.recv)
+        window = (float(command[1]), float(command[2]))
+    watching.cancel()
+    gc.callbacks.remove(watch.on_gc)
+    summary = watch.summary(*window)
     report = _tracemalloc_report() if tracemalloc.is_tracing() else ""
+    # what one full collection costs with every socket up: the floor of the worst pause
+    started = time.perf_counter()
+    gc.collect()
+    summary["gc_forced_full_ms"] = (time.perf_counter() - started) * 1000
     with contextlib.suppress(BrokenPipeError):
-        pipe.send(("stopping", report))
+        pipe.send(("report", report, summary))
+    with contextlib.suppress(EOFError):
+        await loop.run_in_executor(None, pipe.recv)  # ("stop",), once the clients have left
     await runner.cleanup()
+
+
+class StallWatch:
+    """Event-loop delays and garbage collections in the server process, time-stamped so that
+    they can be cut to the load window. Lives in the benchmark's server entry point, not in
+    the server: a latency outlier is explained by one or the other or by neither."""
+
+    def __init__(self) -> None:
+        self.lags: list[tuple[float, float]] = []
+        self.collections: list[tuple[float, float, int]] = []
+        self._gc_started = 0.0
+
+    def on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._gc_started = time.perf_counter()
+        else:
+            pause = time.perf_counter() - self._gc_started
+            self.collections.append((time.monotonic(), pause, info["generation"]))
+
+    async def run(self) -> None:
+        # ends when cancelled at shutdown; 100 samples a second
+        while True:
+            started = time.monotonic()
+            await asyncio.sleep(0.01)
+            self.lags.append((started, time.monotonic() - started - 0.01))
+
+    def summary(self, start: float, end: float) -> dict[str, Any]:
+        lags = [lag * 1000 for at, lag in self.lags if start <= at < end]
+        pauses = [(pause * 1000, gen) for at, pause, gen in self.collections if start <= at < end]
+        full = [ms for ms, gen in pauses if gen == 2]
+        return {
+            "lag_p99_ms": percentile(lags, 99),
+            "lag_max_ms": max(lags, default=math.nan),
+            "gc_collections": len(pauses),
+            "gc_total_ms": sum(ms for ms, _ in pauses),
+            "gc_full": len(full),
+            "gc_full_max_ms": max(full, default=math.nan),
+            "gc_max_ms": max((ms for ms, _ in pauses), default=math.nan),
+            "objects": len(gc.get_objects()),
+        }
 
 
 def _tracemalloc_report(top: int = 25) -> str:
@@ -720,6 +776,9 @@ async def _client(plan: ClientPlan, pipe: Connection) -> None:
             cpu_pct=100 * (cpu1 - cpu0) / seconds,
         )
         pipe.send(("result", result))
+        # stay connected until the server's memory has been looked at
+        with contextlib.suppress(EOFError):
+            await loop.run_in_executor(None, pipe.poll, 120.0)
         await client.close_all()
 
 
@@ -800,6 +859,8 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         kind, port = await recv(server_pipe, 60)
         assert kind == "ready" and server.pid is not None
         base_url = f"http://{HOST}:{port}"
+        # the pid is printed for attaching a profiler (py-spy) to the server alone
+        print(f"server pid {server.pid} listening on {base_url}", flush=True)
         await asyncio.sleep(0.5)
         rss_idle = proc_status_kb(server.pid, "VmRSS")
 
@@ -879,13 +940,16 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         rss_hwm = proc_status_kb(server.pid, "VmHWM")
         async with aiohttp.ClientSession() as http, http.get(f"{base_url}/metrics") as response:
             server_metrics = parse_metrics(await response.text())
-        for child, _ in clients:
-            await asyncio.get_running_loop().run_in_executor(None, child.join, 60)
-        server_pipe.send(("stop",))
+        server_pipe.send(("report", go, go + args.seconds))
+        stalls: dict[str, Any] = {}
         with contextlib.suppress(TimeoutError):
-            _, report_text = await recv(server_pipe, 120)
+            _, report_text, stalls = await recv(server_pipe, 300)
             if report_text:
                 print(report_text, file=sys.stderr)
+        for child, pipe in clients:
+            pipe.send(("close",))
+            await asyncio.get_running_loop().run_in_executor(None, child.join, 60)
+        server_pipe.send(("stop",))
         await asyncio.get_running_loop().run_in_executor(None, server.join, 60)
     finally:
         stop_sampling.set()
@@ -952,6 +1016,15 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         "server_cpu_pct": round(100 * (cpu1 - cpu0) / args.seconds, 1),
         "server_handle_p99_le_ms": rounded(server_metrics["handle_p99_le_ms"], 1),
         "server_errors": server_metrics["errors"],
+        "server_lag_p99_ms": rounded(stalls.get("lag_p99_ms", math.nan), 1),
+        "server_lag_max_ms": rounded(stalls.get("lag_max_ms", math.nan), 1),
+        "server_gc": stalls.get("gc_collections"),
+        "server_gc_ms": rounded(stalls.get("gc_total_ms", math.nan), 1),
+        "server_gc_full": stalls.get("gc_full"),
+        "server_gc_full_max_ms": rounded(stalls.get("gc_full_max_ms", math.nan), 1),
+        "server_gc_max_ms": rounded(stalls.get("gc_max_ms", math.nan), 1),
+        "server_gc_forced_full_ms": rounded(stalls.get("gc_forced_full_ms", math.nan), 1),
+        "server_objects": stalls.get("objects"),
         "client_procs": len(results),
         "client_cpu_pct": [round(r.cpu_pct, 1) for r in results],
         "client_lag_p99_ms": [rounded(r.lag_p99_ms, 1) for r in results],
@@ -970,6 +1043,10 @@ server RSS    peak {f["rss_mb"]} MB (idle {f["rss_idle_mb"]}, all connected \
 {f["rss_connected_mb"]}, end {f["rss_end_mb"]}, kernel high-water {f["rss_hwm_mb"]})
 server CPU    {f["server_cpu_pct"]} % of one core during the window; 99 % of frames handled \
 in <= {f["server_handle_p99_le_ms"]} ms (histogram bucket)
+server loop   lag p99 {f["server_lag_p99_ms"]} ms, max {f["server_lag_max_ms"]} ms; \
+{f["server_gc"]} GCs took {f["server_gc_ms"]} ms (longest {f["server_gc_max_ms"]} ms; \
+{f["server_gc_full"]} full, longest {f["server_gc_full_max_ms"]} ms); \
+{f["server_objects"]} objects, a forced full GC takes {f["server_gc_forced_full_ms"]} ms
 traffic       {f["msgs_per_s"]} frames/s ({f["client_msgs_per_s"]} client->server, \
 {f["server_msgs_per_s"]} server->client; target {f["rate_target"]} client->server)
 joins         {f["joins"]} ({f["routed_at_once"]} routed at once, {f["queued"]} queued, \

@@ -28,8 +28,12 @@ from signaling.store.repo import Store, StoreError
 log = logging.getLogger(__name__)
 
 
-def add_serve_parser(sub: Any) -> None:
+AppFactory = Callable[[ServerConfig], web.Application]
+
+
+def add_serve_parser(sub: Any, app_factory: AppFactory = create_app) -> None:
     serve = sub.add_parser("serve", help="run the signaling and records server")
+    serve.set_defaults(app_factory=app_factory)
     _add_config_options(serve)
     serve.add_argument("--host", help="address to listen on (default from config: 127.0.0.1)")
     serve.add_argument("--port", type=int, help=f"port (default {DEFAULT_PORT})")
@@ -65,7 +69,7 @@ def run_serve(args: argparse.Namespace) -> int:
         _redacted(config.effective_database_url),
     )
     web.run_app(
-        create_app(config), host=config.host, port=config.port, print=None, shutdown_timeout=5
+        args.app_factory(config), host=config.host, port=config.port, print=None, shutdown_timeout=5
     )
     return 0
 

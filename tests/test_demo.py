@@ -13,7 +13,7 @@ def run_demo(data_dir: Path) -> tuple[list[str], dict[str, object]]:
         [
             sys.executable,
             "-m",
-            "vwindow_cli",
+            "vwindow",
             "demo",
             "--headless",
             "--port",

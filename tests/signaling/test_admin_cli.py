@@ -20,7 +20,7 @@ from signaling.store.repo import Store
 
 def admin(db: str, *args: str, stdin: str | None = None, ok: bool = True) -> str:
     result = subprocess.run(
-        [sys.executable, "-m", "vwindow_cli", "admin", "--database-url", db, *args],
+        [sys.executable, "-m", "vwindow", "admin", "--database-url", db, *args],
         input=stdin,
         capture_output=True,
         text=True,

@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from signaling import cli as server_cli
-from signaling import demo
+from vwindow import apps, demo
+from vwindow.server import create_server
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,8 +15,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vwindow", description="Remote virtual service window (远程虚拟窗口)"
     )
     sub = parser.add_subparsers(dest="subcommand", required=True)
-    server_cli.add_serve_parser(sub)
+    server_cli.add_serve_parser(sub, create_server)
     server_cli.add_admin_parser(sub)
+    apps.add_kiosk_parser(sub)
+    apps.add_console_parser(sub)
     demo.add_demo_parser(sub)
     return parser
 

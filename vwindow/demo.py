@@ -13,26 +13,26 @@ import asyncio
 import json
 import logging
 import socket
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 import platformdirs
 from aiohttp import web
 
+from center.headless import ConsoleOptions, HeadlessConsole
+from kiosk.headless import HeadlessKiosk, KioskOptions
 from shared import catalog
-from shared import protocol as p
+from shared.call.ice import IcePolicy
 from shared.logs import configure_logging
-from shared.signaling_client import SignalingClient
-from signaling.app import create_app
+from shared.transcript import Transcript
 from signaling.cli import enrollment_uri, write_qr
 from signaling.config import DEFAULT_PORT, ServerConfig
 from signaling.routing import RoutingConfig
 from signaling.store.db import Database
 from signaling.store.repo import Store
+from vwindow.server import create_server
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ async def _demo(config: ServerConfig, *, headless: bool) -> int:
     finally:
         await database.close()
     port = int(url.rsplit(":", 1)[1])
-    runner = web.AppRunner(create_app(replace(config, port=port)), handle_signals=not headless)
+    runner = web.AppRunner(create_server(replace(config, port=port)), handle_signals=not headless)
     await runner.setup()
     await web.TCPSite(runner, config.host, port).start()
     try:
@@ -184,88 +184,31 @@ Stop with Ctrl+C.""",
 
 
 async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
-    """One resident's visit through the real server: join, ring, accept, close the case."""
+    """One resident's whole visit through the real server and a real call: the headless
+    kiosk and the headless console, each with its own connections, in this process."""
     started = time.perf_counter()
-    ws_url = url.replace("http", "ws", 1) + "/ws"
-    transcript = _Transcript(started)
-    async with aiohttp.ClientSession() as http:
-        async with http.post(
-            f"{url}/api/v1/login",
-            json={"username": data.clerk_username, "password": DEMO_PASSWORD},
-        ) as response:
-            response.raise_for_status()
-            token = (await response.json())["token"]
-        kiosk_inbox: asyncio.Queue[p.ServerMessage] = asyncio.Queue()
-        clerk_inbox: asyncio.Queue[p.ServerMessage] = asyncio.Queue()
-        kiosk = SignalingClient(
-            ws_url, data.kiosk_credential, kiosk_inbox.put_nowait, session=http, app="demo-kiosk"
-        )
-        clerk = SignalingClient(
-            ws_url, token, clerk_inbox.put_nowait, session=http, app="demo-console"
-        )
-        kiosk.start()
-        clerk.start()
-        try:
-            await kiosk.wait_connected()
-            await clerk.wait_connected()
-            transcript.say("kiosk", "connected and authenticated")
-            transcript.say("clerk", "logged in and connected")
-            await clerk.send(p.SetClerkState(state="available"))
-            await _expect(clerk_inbox, p.ClerkStatus, lambda m: m.state == "available")
-            transcript.say("clerk", "available")
-            await kiosk.send(p.JoinQueue(item_code=DEMO_ITEM, identified=True, id="join-1"))
-            ring = await _expect(clerk_inbox, p.Ring)
-            transcript.say("kiosk", f"joined the queue for {DEMO_ITEM}")
-            transcript.say("clerk", f"ringing: {ring.item_name} from {ring.kiosk_name}")
-            accepted_at = time.perf_counter()
-            await clerk.send(p.AcceptCall(request_id=ring.request_id))
-            started_kiosk = await _expect(kiosk_inbox, p.CallStarted)
-            await _expect(clerk_inbox, p.CallStarted)
-            setup_ms = (time.perf_counter() - accepted_at) * 1000
-            transcript.say(
-                "kiosk",
-                f"call started with {started_kiosk.call.peer_name}, "
-                f"window {started_kiosk.call.window_no}",
-            )
-            await clerk.send(
-                p.Hangup(call_id=started_kiosk.call.call_id, reason="done", outcome="accepted")
-            )
-            ended = await _expect(kiosk_inbox, p.CallEnded)
-            transcript.say("clerk", f"closed the case: {ended.outcome}")
-            return {
-                "setup_ms": round(setup_ms, 1),
-                "pages": 0,
-                "outcome": ended.outcome,
-                "request_id": ring.request_id,
-                "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-        finally:
-            await kiosk.close()
-            await clerk.close()
-
-
-class _Transcript:
-    def __init__(self, started: float) -> None:
-        self.started = started
-
-    def say(self, who: str, what: str) -> None:
-        elapsed = time.perf_counter() - self.started
-        print(f"[{elapsed:7.3f}s] {who:<6} {what}", flush=True)
-
-
-async def _expect(
-    inbox: asyncio.Queue[p.ServerMessage],
-    kind: type[Any],
-    where: Any = None,
-    timeout: float = 10.0,
-) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            raise TimeoutError(f"no {kind.__name__} within {timeout} s")
-        message = await asyncio.wait_for(inbox.get(), remaining)
-        if isinstance(message, p.Error):
-            print(f"server error: {message.code}: {message.reason}", file=sys.stderr)
-        if isinstance(message, kind) and (where is None or where(message)):
-            return message
+    policy = IcePolicy.loopback()
+    kiosk = HeadlessKiosk(
+        KioskOptions(
+            server_url=url, credential=data.kiosk_credential, item_code=DEMO_ITEM, ice_policy=policy
+        ),
+        Transcript("kiosk", started=started),
+    )
+    console = HeadlessConsole(
+        ConsoleOptions(
+            server_url=url, username=data.clerk_username, password=DEMO_PASSWORD, ice_policy=policy
+        ),
+        Transcript("console", started=started),
+    )
+    console_task = asyncio.create_task(console.run())
+    kiosk_summary, console_summary = await asyncio.gather(kiosk.run(), console_task)
+    return {
+        "setup_ms": console_summary["setup_ms"],
+        "pages": console_summary["pages"],
+        "outcome": kiosk_summary["outcome"],
+        "case_number": console_summary["case_number"],
+        "page_delays_ms": console_summary["page_delays_ms"],
+        "latency_p50_ms": console_summary["latency_p50_ms"],
+        "rating": console_summary["rating"],
+        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+    }

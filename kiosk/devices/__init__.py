@@ -1,0 +1,1 @@
+"""Kiosk devices: card readers, scanners, cameras, printers (real and simulated backends)."""

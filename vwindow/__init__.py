@@ -1,0 +1,1 @@
+"""The ``vwindow`` command: entry points that wire the server, the kiosk and the console."""

@@ -1,0 +1,5 @@
+import sys
+
+from vwindow.cli import main
+
+sys.exit(main())

@@ -1,0 +1,149 @@
+"""``vwindow kiosk`` and ``vwindow console``. The screen apps come with the kiosk and console
+issues; ``--headless`` runs a whole scripted session against a server today."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+from center.headless import ConsoleOptions, HeadlessConsole
+from kiosk.headless import HeadlessKiosk, KioskOptions
+from shared.call.ice import IcePolicy
+from shared.call.media import MediaConfig, list_devices
+from shared.logs import configure_logging
+
+
+def ice_policy_for(server_url: str, loopback: bool | None) -> IcePolicy:
+    """A server on this machine means everything is: offer and accept loopback only."""
+    host = urlparse(server_url).hostname or ""
+    if loopback or (loopback is None and host in ("127.0.0.1", "localhost", "::1")):
+        return IcePolicy.loopback()
+    return IcePolicy()
+
+
+def _media_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--camera", default="", help="camera device (default: synthetic)")
+    parser.add_argument("--microphone", default="", help="microphone (default: a tone)")
+    parser.add_argument("--size", default="640x480", help="video size WxH")
+    parser.add_argument("--fps", type=int, default=30)
+    parser.add_argument("--relay-only", action="store_true", help="force media through TURN")
+    parser.add_argument(
+        "--loopback-ice",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="offer only 127.0.0.1 (default: when the server is on this machine)",
+    )
+    parser.add_argument("--list-devices", action="store_true", help="list cameras and mics")
+
+
+def _media(args: argparse.Namespace, label: str) -> MediaConfig:
+    width, _, height = args.size.partition("x")
+    return MediaConfig(
+        video_device=args.camera,
+        audio_device=args.microphone,
+        width=int(width),
+        height=int(height),
+        fps=args.fps,
+        synthetic_label=label,
+    )
+
+
+def add_kiosk_parser(sub: Any) -> None:
+    kiosk = sub.add_parser("kiosk", help="the kiosk (use --headless for a scripted visit)")
+    kiosk.add_argument(
+        "--headless", action="store_true", help="run a scripted visit without a screen"
+    )
+    kiosk.add_argument("--server", default="http://127.0.0.1:8420")
+    kiosk.add_argument(
+        "--credential-file",
+        type=Path,
+        required=False,
+        help="file holding the kiosk's device credential",
+    )
+    kiosk.add_argument("--item", default="YB-003", help="service item code")
+    kiosk.add_argument("--pages", type=int, default=3)
+    kiosk.add_argument("--page-path", choices=("upload", "channel"), default="upload")
+    _media_options(kiosk)
+    kiosk.set_defaults(run=run_kiosk)
+
+
+def add_console_parser(sub: Any) -> None:
+    console = sub.add_parser("console", help="the clerk console (use --headless)")
+    console.add_argument(
+        "--headless", action="store_true", help="run a scripted clerk session without a screen"
+    )
+    console.add_argument("--server", default="http://127.0.0.1:8420")
+    console.add_argument("--username", required=False)
+    console.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    console.add_argument("--outcome", default="accepted")
+    console.add_argument("--pages", type=int, default=3, help="pages to expect")
+    _media_options(console)
+    console.set_defaults(run=run_console)
+
+
+def _print_devices() -> int:
+    for device in list_devices():
+        print(f"{device.kind:<6} {device.address:<28} {device.name}")
+    return 0
+
+
+def _no_screen_app(name: str) -> int:
+    print(
+        f"error: the {name} screen app is not part of this version; use --headless", file=sys.stderr
+    )
+    return 2
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    configure_logging("WARNING")
+    if args.list_devices:
+        return _print_devices()
+    if not args.headless:
+        return _no_screen_app("kiosk")
+    if args.credential_file is None:
+        print("error: --credential-file is required", file=sys.stderr)
+        return 2
+    options = KioskOptions(
+        server_url=args.server.rstrip("/"),
+        credential=args.credential_file.read_text(encoding="utf-8").strip(),
+        item_code=args.item,
+        pages=args.pages,
+        page_path=args.page_path,
+        media=_media(args, "kiosk"),
+        ice_policy=ice_policy_for(args.server, args.loopback_ice),
+        relay_only=args.relay_only,
+    )
+    summary = asyncio.run(HeadlessKiosk(options).run())
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0 if summary.get("outcome") else 1
+
+
+def run_console(args: argparse.Namespace) -> int:
+    configure_logging("WARNING")
+    if args.list_devices:
+        return _print_devices()
+    if not args.headless:
+        return _no_screen_app("console")
+    if not args.username or not args.password_stdin:
+        print("error: --username and --password-stdin are required", file=sys.stderr)
+        return 2
+    options = ConsoleOptions(
+        server_url=args.server.rstrip("/"),
+        username=args.username,
+        password=sys.stdin.readline().rstrip("\n"),
+        pages_expected=args.pages,
+        outcome=args.outcome,
+        media=_media(args, "console"),
+        ice_policy=ice_policy_for(args.server, args.loopback_ice),
+        relay_only=args.relay_only,
+    )
+    summary = asyncio.run(HeadlessConsole(options).run())
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0

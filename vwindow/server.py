@@ -1,0 +1,13 @@
+"""The whole server: signaling plus the records routes of the service center."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from center.records.pages import add_page_routes
+from signaling.app import create_app
+from signaling.config import ServerConfig
+
+
+def create_server(config: ServerConfig) -> web.Application:
+    return create_app(config, extensions=[add_page_routes])
