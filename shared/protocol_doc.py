@@ -14,6 +14,7 @@ from typing import Any
 import msgspec
 
 from shared import protocol as p
+from shared.call import messages as m
 
 
 def _type_name(annotation: Any) -> str:
@@ -28,7 +29,7 @@ def _fields(cls: type[msgspec.Struct]) -> str:
     rows = []
     hints = msgspec.structs.fields(cls)
     for field in hints:
-        if field.name in ("v", "id"):
+        if field.name in ("v", "id", "seq"):
             continue
         text = f"`{field.name}`: {_type_name(field.type)}"
         if not field.required:
@@ -82,6 +83,28 @@ def render() -> str:
     lines += ["", "## Errors", "", "| code | meaning |", "| --- | --- |"]
     for code in p.ErrorCode:
         lines.append(f"| `{code.value}` | {p.ERROR_MEANINGS[code]} |")
+    lines += [
+        "",
+        "## Call data channel",
+        "",
+        " ".join((inspect.getdoc(m) or "").split("\n\n")[0].split()),
+        "",
+        f"Version **{m.CALL_PROTOCOL_VERSION}**; channel label `vwindow`, reliable and ordered; "
+        f"at most {m.MAX_CHANNEL_MESSAGE // 1024} KiB per message. Every message has `type`, "
+        "`v`, optional `id`, and `seq` (the sender's running number; the receiver answers "
+        "`ack`, drops repeats, and the sender resends unacknowledged messages on a fresh "
+        "connection).",
+        "",
+        "| type | sent by | fields | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    for message in m.CALL_MESSAGES:
+        lines.append(
+            f"| `{message.__struct_config__.tag}` | {message.sender} | {_fields(message)} "
+            f"| {_doc(message)} |"
+        )
+    codes = ", ".join(f"`{code.value}`" for code in m.ChannelErrorCode)
+    lines += ["", f"Data-channel error codes: {codes}."]
     lines += [
         "",
         "## Close codes",
