@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aioice.ice
+from aioice import stun
 
 _gather_everywhere = aioice.ice.get_host_addresses
+_answer_any_check = aioice.ice.Connection.request_received
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,33 @@ def apply_host_addresses(addresses: Sequence[str]) -> None:
         return [a for a in chosen if (":" in a and use_ipv6) or (":" not in a and use_ipv4)]
 
     aioice.ice.get_host_addresses = only_chosen
+
+
+def apply_allowed_networks(networks: Sequence[str]) -> None:
+    """Ignore connectivity checks from outside ``networks`` (or accept all when empty).
+
+    Dropping remote candidates from the SDP is not enough: aioice answers a check from any
+    address and learns it as a new remote candidate, so a peer checking from a LAN address
+    would draw our media there."""
+    if not networks:
+        aioice.ice.Connection.request_received = _answer_any_check  # type: ignore[method-assign]
+        return
+    allowed = [ipaddress.ip_network(n) for n in networks]
+
+    def from_allowed_only(
+        connection: aioice.ice.Connection,
+        message: stun.Message,
+        addr: tuple[str, int],
+        protocol: aioice.ice.StunProtocol,
+    ) -> None:
+        try:
+            source = ipaddress.ip_address(addr[0])
+        except ValueError:
+            return
+        if any(source in network for network in allowed):
+            _answer_any_check(connection, message, addr, protocol)
+
+    aioice.ice.Connection.request_received = from_allowed_only  # type: ignore[method-assign,assignment]
 
 
 def filter_candidates(sdp: str, allowed_networks: Sequence[str]) -> str:

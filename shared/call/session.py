@@ -37,7 +37,12 @@ from av import VideoFrame
 
 from shared import protocol as p
 from shared.call import messages as m
-from shared.call.ice import IcePolicy, apply_host_addresses, filter_candidates
+from shared.call.ice import (
+    IcePolicy,
+    apply_allowed_networks,
+    apply_host_addresses,
+    filter_candidates,
+)
 from shared.call.media import TIME_BITS, MediaConfig, MediaSources, decode_time_code
 from shared.identity import mask_id_numbers
 
@@ -138,6 +143,7 @@ class CallSession:
 
     async def start(self) -> None:
         apply_host_addresses(self.config.ice_policy.host_addresses)
+        apply_allowed_networks(self.config.ice_policy.allowed_networks)
         self.media = MediaSources(self.config.media)
         self._watchdog = asyncio.get_running_loop().create_task(self._watch_media())
         if self.offerer:
