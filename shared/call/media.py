@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import av
 import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
@@ -84,7 +85,19 @@ def list_devices() -> list[Device]:
     return devices
 
 
+class MediaUnavailable(RuntimeError):
+    """A configured camera or microphone cannot be opened (unplugged, busy, wrong name)."""
+
+
 def _player_for(device: str, kind: str, config: MediaConfig) -> MediaPlayer:
+    what = "camera" if kind == "video" else "microphone"
+    try:
+        return _open_player(device, kind, config)
+    except (OSError, av.FFmpegError, ValueError) as exc:
+        raise MediaUnavailable(f"{what} {device!r} cannot be opened: {exc}") from exc
+
+
+def _open_player(device: str, kind: str, config: MediaConfig) -> MediaPlayer:
     system = platform.system()
     if kind == "video":
         options = {"video_size": f"{config.width}x{config.height}", "framerate": str(config.fps)}
