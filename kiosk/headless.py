@@ -12,7 +12,8 @@ from typing import Any
 
 import aiohttp
 
-from kiosk.devices.sample_pages import ScannedPage, render_page, render_signature
+from kiosk.devices.base import ScannedPage
+from kiosk.devices.sample_pages import render_page, render_signature
 from shared import protocol as p
 from shared.call import messages as m
 from shared.call.agent import CallAgent

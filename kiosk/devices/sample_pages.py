@@ -5,18 +5,10 @@ from __future__ import annotations
 
 import io
 import random
-from dataclasses import dataclass
 
 from PIL import Image, ImageDraw, ImageFilter
 
-
-@dataclass(frozen=True)
-class ScannedPage:
-    data: bytes
-    mime: str
-    width: int
-    height: int
-    label: str
+from kiosk.devices.base import ScannedPage
 
 
 def render_page(label: str, take: int = 1, *, dpi: int = 200, quality: int = 90) -> ScannedPage:
@@ -42,7 +34,7 @@ def render_page(label: str, take: int = 1, *, dpi: int = 200, quality: int = 90)
     page = Image.blend(page, noise, 0.12).convert("RGB")
     out = io.BytesIO()
     page.save(out, format="JPEG", quality=quality)
-    return ScannedPage(out.getvalue(), "image/jpeg", width, height, label)
+    return ScannedPage(out.getvalue(), "image/jpeg", width, height, label, dpi, "simulated")
 
 
 def render_signature(strokes: int = 3, seed: int = 1) -> ScannedPage:
