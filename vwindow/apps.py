@@ -12,7 +12,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 from center.headless import ConsoleOptions, HeadlessConsole
+from kiosk.config import KioskConfigError, load_kiosk_config
+from kiosk.devices.base import DeviceKind, ReceiptPrinter
+from kiosk.devices.manager import open_card_reader, open_printer, open_scanner
 from kiosk.headless import HeadlessKiosk, KioskOptions
+from kiosk.selftest import DeviceProbe, SelftestConfig, selftest_main
 from shared.call.ice import IcePolicy
 from shared.call.media import MediaConfig, list_devices
 from shared.logs import configure_logging
@@ -70,6 +74,13 @@ def add_kiosk_parser(sub: Any) -> None:
     kiosk.add_argument("--page-path", choices=("upload", "channel"), default="upload")
     _media_options(kiosk)
     kiosk.set_defaults(run=run_kiosk)
+    commands = kiosk.add_subparsers(dest="kiosk_command")
+    selftest = commands.add_parser(
+        "selftest", help="check every configured device, the server and TURN"
+    )
+    selftest.add_argument("--config", type=Path, help="kiosk.toml (default: built-in demo)")
+    selftest.add_argument("--json", action="store_true", help="one JSON document")
+    selftest.set_defaults(run=run_selftest)
 
 
 def add_console_parser(sub: Any) -> None:
@@ -92,6 +103,50 @@ def _print_devices() -> int:
     for device in list_devices():
         print(f"{device.kind:<6} {device.address:<28} {device.name}")
     return 0
+
+
+def run_selftest(args: argparse.Namespace) -> int:
+    configure_logging("ERROR")
+    try:
+        config = load_kiosk_config(args.config)
+        credential = config.credential()
+    except KioskConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    devices = config.devices
+
+    async def open_printer_here() -> ReceiptPrinter:
+        # a coroutine runs on the main thread: Qt printers must be made where the Qt
+        # application lives, or the process crashes at exit
+        return open_printer(devices.printer, devices.printer_columns)
+
+    probes = [
+        DeviceProbe(kind, setting, opener)
+        for kind, setting, opener in (
+            (
+                DeviceKind.CARD_READER,
+                devices.card_reader,
+                lambda: open_card_reader(
+                    devices.card_reader, config.reader_profiles, devices.reader_profile
+                ),
+            ),
+            (DeviceKind.SCANNER, devices.scanner, lambda: open_scanner(devices.scanner)),
+            (
+                DeviceKind.PRINTER,
+                devices.printer,
+                open_printer_here,
+            ),
+        )
+        if setting
+    ]
+    selftest = SelftestConfig(
+        server_url=config.server.rstrip("/"),
+        credential=credential,
+        devices=probes,
+        media=MediaConfig(video_device=devices.camera, audio_device=devices.microphone),
+        timeout_s=config.selftest_timeout_s,
+    )
+    return selftest_main(selftest, as_json=args.json)
 
 
 def _no_screen_app(name: str) -> int:
