@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 
 from kiosk.devices.base import ScannedPage
 from kiosk.devices.sample_pages import render_page, render_signature
+from kiosk.privacy import SessionVault, clear_leftovers
 from shared import protocol as p
 from shared.call import messages as m
 from shared.call.agent import CallAgent
@@ -43,6 +45,8 @@ class KioskOptions:
     page_path: str = "upload"  # or "channel"
     page_dpi: int = 300
     timeout_s: float = 120.0
+    #: where session folders live (default: the user's runtime dir, a tmpfs on Linux)
+    runtime_root: Path | None = None
 
 
 class HeadlessKiosk:
@@ -65,8 +69,18 @@ class HeadlessKiosk:
         self.receipt: m.Receipt | None = None
         self.accepted_at: float | None = None
         self.media_at: float | None = None
+        self.vault = SessionVault(options.runtime_root)
 
     async def run(self) -> dict[str, Any]:
+        # a previous visit that crashed may have left a session folder: remove it first
+        clear_leftovers(self.options.runtime_root)
+        try:
+            return await self._run()
+        finally:
+            # nothing of this resident stays on the kiosk: card data, pages, signature
+            self.vault.wipe()
+
+    async def _run(self) -> dict[str, Any]:
         loop = asyncio.get_running_loop()
         self.ended = loop.create_future()
         ws_url = self.options.server_url.replace("http", "ws", 1) + "/ws"
@@ -99,6 +113,7 @@ class HeadlessKiosk:
         await session.wait_media()
         self.media_at = time.perf_counter()
         self.say("video and audio flowing both ways")
+        self.vault.put("card:id_number", DEMO_ID_NUMBER)
         await session.send(
             m.CardData(
                 card_type="resident_id",
@@ -158,6 +173,7 @@ class HeadlessKiosk:
                     captured_at=captured,
                 )
             )
+        self.vault.put(f"page:{page_id}", page.data)
         self.pages_sent.append(page_id)
         self.say(f"page '{page.label}' sent ({len(page.data) // 1024} KiB)")
 
