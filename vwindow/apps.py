@@ -14,11 +14,11 @@ from urllib.parse import urlparse
 from center.headless import ConsoleOptions, HeadlessConsole
 from kiosk.config import KioskConfigError, load_kiosk_config
 from kiosk.devices.base import DeviceKind, ReceiptPrinter
-from kiosk.devices.manager import open_card_reader, open_printer, open_scanner
+from kiosk.devices.manager import discover, open_card_reader, open_printer, open_scanner
 from kiosk.headless import HeadlessKiosk, KioskOptions
 from kiosk.selftest import DeviceProbe, SelftestConfig, selftest_main
 from shared.call.ice import IcePolicy
-from shared.call.media import MediaConfig, list_devices
+from shared.call.media import MediaConfig
 from shared.logs import configure_logging
 
 
@@ -100,8 +100,11 @@ def add_console_parser(sub: Any) -> None:
 
 
 def _print_devices() -> int:
-    for device in list_devices():
-        print(f"{device.kind:<6} {device.address:<28} {device.name}")
+    found, notes = discover()
+    for device in found:
+        print(f"{device.kind:<12} {device.setting:<40} {device.name}")
+    for note in notes:
+        print(f"(not searched) {note}")
     return 0
 
 

@@ -180,3 +180,39 @@ class DeviceManager:
         while True:
             await asyncio.sleep(self.retry_s)
             await self._open_missing()
+
+
+@dataclass(frozen=True)
+class FoundDevice:
+    kind: DeviceKind
+    setting: str
+    name: str
+
+
+def discover() -> tuple[list[FoundDevice], list[str]]:
+    """Every device this kiosk can see, as the setting that would select it, and a note for
+    each kind that could not be searched (library missing, service not running)."""
+    found: list[FoundDevice] = []
+    notes: list[str] = []
+    try:
+        from kiosk.devices.cards.pcsc import list_pcsc_readers
+
+        for name in list_pcsc_readers():
+            found.append(FoundDevice(DeviceKind.CARD_READER, f"pcsc:{name}", name))
+    except DeviceError as exc:
+        notes.append(f"card readers: {exc.reason}")
+    try:
+        from kiosk.devices.scanning.sane_backend import load_sane
+
+        for name, vendor, model, kind in load_sane().get_devices():
+            found.append(
+                FoundDevice(DeviceKind.SCANNER, f"sane:{name}", f"{vendor} {model} ({kind})")
+            )
+    except DeviceError as exc:
+        notes.append(f"scanners: {exc.reason}")
+    from shared.call.media import list_devices
+
+    for device in list_devices():
+        kind = DeviceKind.CAMERA if device.kind == "video" else DeviceKind.MICROPHONE
+        found.append(FoundDevice(kind, device.address, device.name))
+    return found, notes

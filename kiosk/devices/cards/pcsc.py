@@ -373,3 +373,14 @@ class _NotThisCard(Exception):
         super().__init__(what)
         self.what = what
         self.sw = sw
+
+
+def list_pcsc_readers() -> list[str]:
+    """Names of the readers the PC/SC service sees now (DeviceError when it is not running)."""
+    scard = _Scard(_load_scard())
+    hresult, context = scard.s.SCardEstablishContext(scard.s.SCARD_SCOPE_USER)
+    scard.check(hresult, "connecting to the PC/SC service")
+    try:
+        return scard.readers(context)
+    finally:
+        scard.s.SCardReleaseContext(context)
