@@ -189,11 +189,31 @@ class FoundDevice:
     name: str
 
 
-def discover() -> tuple[list[FoundDevice], list[str]]:
-    """Every device this kiosk can see, as the setting that would select it, and a note for
-    each kind that could not be searched (library missing, service not running)."""
+def discover(
+    kinds: frozenset[DeviceKind] = frozenset(DeviceKind),
+) -> tuple[list[FoundDevice], list[str]]:
+    """Every device of ``kinds`` this kiosk can see, as the setting that would select it,
+    and a note for each kind that could not be searched (library missing, service down).
+    Scanners are searched only when asked: SANE probes every backend (seconds) and can be
+    initialised once per process."""
     found: list[FoundDevice] = []
     notes: list[str] = []
+    if DeviceKind.CARD_READER in kinds:
+        found += _card_readers(notes)
+    if DeviceKind.SCANNER in kinds:
+        found += _scanners(notes)
+    if kinds & {DeviceKind.CAMERA, DeviceKind.MICROPHONE}:
+        from shared.call.media import list_devices
+
+        for device in list_devices():
+            kind = DeviceKind.CAMERA if device.kind == "video" else DeviceKind.MICROPHONE
+            if kind in kinds:
+                found.append(FoundDevice(kind, device.address, device.name))
+    return found, notes
+
+
+def _card_readers(notes: list[str]) -> list[FoundDevice]:
+    found: list[FoundDevice] = []
     try:
         from kiosk.devices.cards.pcsc import list_pcsc_readers
 
@@ -201,6 +221,11 @@ def discover() -> tuple[list[FoundDevice], list[str]]:
             found.append(FoundDevice(DeviceKind.CARD_READER, f"pcsc:{name}", name))
     except DeviceError as exc:
         notes.append(f"card readers: {exc.reason}")
+    return found
+
+
+def _scanners(notes: list[str]) -> list[FoundDevice]:
+    found: list[FoundDevice] = []
     try:
         from kiosk.devices.scanning.sane_backend import load_sane
 
@@ -210,9 +235,4 @@ def discover() -> tuple[list[FoundDevice], list[str]]:
             )
     except DeviceError as exc:
         notes.append(f"scanners: {exc.reason}")
-    from shared.call.media import list_devices
-
-    for device in list_devices():
-        kind = DeviceKind.CAMERA if device.kind == "video" else DeviceKind.MICROPHONE
-        found.append(FoundDevice(kind, device.address, device.name))
-    return found, notes
+    return found

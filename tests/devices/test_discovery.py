@@ -9,7 +9,7 @@ from tests.devices.conftest import PcscStack
 
 
 def test_discovery_lists_the_pcsc_readers(pcscd: PcscStack) -> None:
-    found, notes = discover()
+    found, notes = discover(frozenset({DeviceKind.CARD_READER}))
     readers = [d for d in found if d.kind == DeviceKind.CARD_READER]
     assert {d.name for d in readers} >= {"Virtual PCD 00 00", "Virtual PCD 00 01"}
     assert all(d.setting.startswith("pcsc:") for d in readers)
