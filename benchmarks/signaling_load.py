@@ -40,6 +40,13 @@ What is measured, for joins sent during the ``--seconds`` window only:
   kernel's VmHWM over the whole life of the process, so it also holds the logins' spike
   (argon2 allocates 64 MiB per verification). ``rss_idle_mb`` is taken before the logins,
   ``rss_connected_mb`` once all sockets are up, ``rss_end_mb`` after the drain.
+- ``server_lag_*``, ``server_gc*``: the server's event-loop delay and its garbage collections
+  during the window (wall and CPU time), recorded by this module's server entry point (a 10 ms
+  sleeper task and ``gc.callbacks``), not by the server code; ``server_gc_forced_full_ms`` is
+  one full collection forced after the window with every socket still up.
+- ``host_busy_pct``, ``other_cpu_pct``: how busy the host's cores were during the window and
+  how much of that was processes outside this benchmark. Latencies measured on a shared
+  machine are only as clean as the latter is small.
 
 Seeding: the catalog, sites, center and the first few kiosks and clerks go through the real
 ``Store`` commands (``create_kiosk`` + ``enroll``, ``create_staff``). With ``--seed bulk`` (the
@@ -47,8 +54,8 @@ default) the remaining kiosks and clerks are inserted as the rows those commands
 (an enrolled credential's digest; the first clerk's argon2 hash, so the same password works),
 because each ``create_kiosk`` + ``enroll`` costs ~10 ms and each argon2 hash ~0.2 s here;
 ``--seed store`` runs the commands for everyone. Likewise ``--http-logins`` clerks log in with
-``POST /api/v1/login`` (each costs the server one argon2 verification on its event loop) and
-the others get session rows written directly.
+``POST /api/v1/login``, all at once (each costs the server one argon2 verification: ~0.25 s of
+CPU and 64 MiB), and the others get session rows written directly.
 
 The last line of output is one JSON object with the figures.
 """
@@ -189,6 +196,15 @@ def proc_cpu_s(pid: int) -> float:
         # the command name may contain spaces, so count fields after its closing parenthesis
         fields = stat.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def host_busy_s() -> float:
+    """CPU seconds all cores of the host have been busy since boot."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        fields = [int(v) for v in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    # guest time is already counted in user time
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -403,9 +419,10 @@ async def _serve(spec: ServerSpec, pipe: Connection) -> None:
     summary = watch.summary(*window)
     report = _tracemalloc_report() if tracemalloc.is_tracing() else ""
     # what one full collection costs with every socket up: the floor of the worst pause
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.thread_time()
     gc.collect()
     summary["gc_forced_full_ms"] = (time.perf_counter() - started) * 1000
+    summary["gc_forced_full_cpu_ms"] = (time.thread_time() - started_cpu) * 1000
     with contextlib.suppress(BrokenPipeError):
         pipe.send(("report", report, summary))
     with contextlib.suppress(EOFError):
@@ -420,15 +437,18 @@ class StallWatch:
 
     def __init__(self) -> None:
         self.lags: list[tuple[float, float]] = []
-        self.collections: list[tuple[float, float, int]] = []
-        self._gc_started = 0.0
+        #: (when, wall seconds, CPU seconds, generation)
+        self.collections: list[tuple[float, float, float, int]] = []
+        self._gc_started = (0.0, 0.0)
 
     def on_gc(self, phase: str, info: dict[str, int]) -> None:
+        # CPU time next to wall time: on a shared machine a pause can be mostly preemption
         if phase == "start":
-            self._gc_started = time.perf_counter()
+            self._gc_started = (time.perf_counter(), time.thread_time())
         else:
-            pause = time.perf_counter() - self._gc_started
-            self.collections.append((time.monotonic(), pause, info["generation"]))
+            wall = time.perf_counter() - self._gc_started[0]
+            cpu = time.thread_time() - self._gc_started[1]
+            self.collections.append((time.monotonic(), wall, cpu, info["generation"]))
 
     async def run(self) -> None:
         # ends when cancelled at shutdown; 100 samples a second
@@ -439,9 +459,13 @@ class StallWatch:
 
     def summary(self, start: float, end: float) -> dict[str, Any]:
         lags = [lag * 1000 for at, lag in self.lags if start <= at < end]
-        pauses = [(pause * 1000, gen) for at, pause, gen in self.collections if start <= at < end]
+        pauses = [(wall * 1000, gen) for at, wall, _, gen in self.collections if start <= at < end]
         full = [ms for ms, gen in pauses if gen == 2]
+        full_cpu = [
+            cpu * 1000 for at, _, cpu, gen in self.collections if start <= at < end and gen == 2
+        ]
         return {
+            "gc_full_max_cpu_ms": max(full_cpu, default=math.nan),
             "lag_p99_ms": percentile(lags, 99),
             "lag_max_ms": max(lags, default=math.nan),
             "gc_collections": len(pauses),
@@ -478,7 +502,9 @@ class Link:
 
     __slots__ = ("call_id", "index", "join_id", "kiosk", "name", "ws")
 
-    def __init__(self, ws: aiohttp.ClientWebSocketResponse, kiosk: bool, index: int, name: str):
+    def __init__(
+        self, ws: aiohttp.ClientWebSocketResponse, kiosk: bool, index: int, name: str
+    ) -> None:
         self.ws = ws
         self.kiosk = kiosk
         self.index = index
@@ -812,6 +838,25 @@ async def recv(pipe: Connection, timeout: float) -> Any:
     return pipe.recv()
 
 
+async def fetch_text(url: str) -> str:
+    """A page of the server, or "" when it does not answer in time: a figure goes missing
+    rather than the whole run."""
+    try:
+        async with (
+            aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as http,
+            http.get(url) as response,
+        ):
+            return await response.text()
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        print(f"warning: GET {url} failed: {exc!r}", file=sys.stderr)
+        return ""
+
+
+async def fetch_json(url: str) -> dict[str, Any]:
+    text = await fetch_text(url)
+    return dict(json.loads(text)) if text.startswith("{") else {}
+
+
 def parse_metrics(text: str) -> dict[str, Any]:
     """The few server-side figures worth printing next to the client-side ones."""
     errors: dict[str, float] = {}
@@ -913,22 +958,23 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         failures = sum(r.failures for r in reports)
         await asyncio.sleep(1.0)  # let the server settle (clerk state writes, GC)
         rss_connected = proc_status_kb(server.pid, "VmRSS")
-        async with aiohttp.ClientSession() as http, http.get(f"{base_url}/healthz") as response:
-            health = await response.json()
+        health = await fetch_json(f"{base_url}/healthz")
         print(
             f"  {connected_kiosks} kiosks + {connected_clerks} clerks connected in "
-            f"{connect_s:.1f} s ({failures} failed); server sees {health['connections']}; "
+            f"{connect_s:.1f} s ({failures} failed); server sees {health.get('connections')}; "
             f"server RSS {rss_connected / 1024:.0f} MB",
             flush=True,
         )
 
         go = time.monotonic() + 0.5
         cpu0 = proc_cpu_s(server.pid)
+        host0, self0 = host_busy_s(), _cpu_self()
         for _, pipe in clients:
             pipe.send(("go", go, float(args.seconds)))
         print(f"load: {args.rate} client msgs/s target for {args.seconds} s...", flush=True)
         await asyncio.sleep(max(0.0, go + args.seconds - time.monotonic()))
         cpu1 = proc_cpu_s(server.pid)
+        host1, self1 = host_busy_s(), _cpu_self()
         results: list[ClientResult] = []
         for _, pipe in clients:
             kind, result = await recv(pipe, args.seconds + args.call_max + 60)
@@ -938,8 +984,10 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         await sampling
         rss_end = proc_status_kb(server.pid, "VmRSS")
         rss_hwm = proc_status_kb(server.pid, "VmHWM")
-        async with aiohttp.ClientSession() as http, http.get(f"{base_url}/metrics") as response:
-            server_metrics = parse_metrics(await response.text())
+        # anonymous memory is the heap; file and shared pages are libraries and SQLite's maps
+        rss_parts = {k: proc_status_kb(server.pid, k) for k in ("RssAnon", "RssFile", "RssShmem")}
+        server_metrics = parse_metrics(await fetch_text(f"{base_url}/metrics"))
+        health_end = await fetch_json(f"{base_url}/healthz")
         server_pipe.send(("report", go, go + args.seconds))
         stalls: dict[str, Any] = {}
         with contextlib.suppress(TimeoutError):
@@ -980,6 +1028,9 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
     for result in results:
         errors.update(result.errors)
     closes = sum(r.closes for r in results)
+    server_cpu = 100 * (cpu1 - cpu0) / args.seconds
+    host_busy = 100 * (host1 - host0) / args.seconds
+    ours = server_cpu + sum(r.cpu_pct for r in results) + 100 * (self1 - self0) / args.seconds
     sent = sum(r.sent for r in results)
     received = sum(r.received for r in results)
     return {
@@ -1013,9 +1064,14 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         "rss_connected_mb": round(rss_connected / 1024, 1),
         "rss_end_mb": round(rss_end / 1024, 1),
         "rss_hwm_mb": round(rss_hwm / 1024, 1),
-        "server_cpu_pct": round(100 * (cpu1 - cpu0) / args.seconds, 1),
+        "rss_end_anon_file_shmem_mb": [round(kb / 1024, 1) for kb in rss_parts.values()],
+        "server_cpu_pct": round(server_cpu, 1),
+        "host_cores": os.cpu_count(),
+        "host_busy_pct": round(host_busy, 1),
+        "other_cpu_pct": round(max(0.0, host_busy - ours), 1),
         "server_handle_p99_le_ms": rounded(server_metrics["handle_p99_le_ms"], 1),
         "server_errors": server_metrics["errors"],
+        "server_pending_writes": health_end.get("pending_writes"),
         "server_lag_p99_ms": rounded(stalls.get("lag_p99_ms", math.nan), 1),
         "server_lag_max_ms": rounded(stalls.get("lag_max_ms", math.nan), 1),
         "server_gc": stalls.get("gc_collections"),
@@ -1023,7 +1079,9 @@ async def orchestrate(args: argparse.Namespace, workdir: Path) -> dict[str, Any]
         "server_gc_full": stalls.get("gc_full"),
         "server_gc_full_max_ms": rounded(stalls.get("gc_full_max_ms", math.nan), 1),
         "server_gc_max_ms": rounded(stalls.get("gc_max_ms", math.nan), 1),
+        "server_gc_full_max_cpu_ms": rounded(stalls.get("gc_full_max_cpu_ms", math.nan), 1),
         "server_gc_forced_full_ms": rounded(stalls.get("gc_forced_full_ms", math.nan), 1),
+        "server_gc_forced_full_cpu_ms": rounded(stalls.get("gc_forced_full_cpu_ms", math.nan), 1),
         "server_objects": stalls.get("objects"),
         "client_procs": len(results),
         "client_cpu_pct": [round(r.cpu_pct, 1) for r in results],
@@ -1040,13 +1098,18 @@ def print_human(figures: dict[str, Any]) -> None:
 connections   {f["kiosks"]} kiosks + {f["clerks"]} clerks in {f["connect_s"]} s \
 ({f["connect_failures"]} failed)
 server RSS    peak {f["rss_mb"]} MB (idle {f["rss_idle_mb"]}, all connected \
-{f["rss_connected_mb"]}, end {f["rss_end_mb"]}, kernel high-water {f["rss_hwm_mb"]})
+{f["rss_connected_mb"]}, end {f["rss_end_mb"]}, kernel high-water {f["rss_hwm_mb"]}); at the \
+end anonymous/file/shared {f["rss_end_anon_file_shmem_mb"]} MB
 server CPU    {f["server_cpu_pct"]} % of one core during the window; 99 % of frames handled \
-in <= {f["server_handle_p99_le_ms"]} ms (histogram bucket)
+in <= {f["server_handle_p99_le_ms"]} ms (histogram bucket); {f["server_pending_writes"]} \
+database writes pending after the drain
 server loop   lag p99 {f["server_lag_p99_ms"]} ms, max {f["server_lag_max_ms"]} ms; \
 {f["server_gc"]} GCs took {f["server_gc_ms"]} ms (longest {f["server_gc_max_ms"]} ms; \
-{f["server_gc_full"]} full, longest {f["server_gc_full_max_ms"]} ms); \
-{f["server_objects"]} objects, a forced full GC takes {f["server_gc_forced_full_ms"]} ms
+{f["server_gc_full"]} full, longest {f["server_gc_full_max_ms"]} ms, of which \
+{f["server_gc_full_max_cpu_ms"]} ms CPU); {f["server_objects"]} objects, a forced full GC \
+takes {f["server_gc_forced_full_ms"]} ms ({f["server_gc_forced_full_cpu_ms"]} ms CPU)
+host          {f["host_busy_pct"]} % CPU busy of {f["host_cores"]} cores during the window, \
+{f["other_cpu_pct"]} % of it by other processes (not this benchmark)
 traffic       {f["msgs_per_s"]} frames/s ({f["client_msgs_per_s"]} client->server, \
 {f["server_msgs_per_s"]} server->client; target {f["rate_target"]} client->server)
 joins         {f["joins"]} ({f["routed_at_once"]} routed at once, {f["queued"]} queued, \

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -56,14 +57,15 @@ class TokenBucket:
         return False
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Connection:
     ws: web.WebSocketResponse
     role: Role
     subject_id: str
     center_id: str
     bucket: TokenBucket
-    outbox: deque[bytes] = field(default_factory=deque)
+    #: made on the first frame: most sockets are idle most of the time
+    outbox: deque[bytes] | None = None
     flushing: bool = False
     dropped: int = 0
     watching: bool = False
@@ -133,6 +135,8 @@ class Hub:
         await self._restore_queue()
         self.writer.start()
         self._tasks.append(asyncio.create_task(self.catalog.refresh_forever()))
+        if self.config.gc_freeze_s > 0:
+            self._tasks.append(asyncio.create_task(self._freeze_gc_forever()))
         self._reschedule()
 
     async def close_connections(self) -> None:
@@ -156,6 +160,20 @@ class Hub:
         if self._snapshot_handle is not None:
             self._snapshot_handle.cancel()
         await self.writer.stop()
+
+    async def _freeze_gc_forever(self) -> None:
+        """Keep the garbage collector off the long-lived objects of open connections: a
+        full collection over ~900,000 of them (10,000 sockets) paused routing for ~0.8 s.
+        Objects freed by reference counting are still freed at once; only cyclic garbage
+        waits for the periodic full collection."""
+        last_full = time.monotonic()
+        while True:
+            await asyncio.sleep(self.config.gc_freeze_s)
+            if time.monotonic() - last_full >= self.config.gc_full_s:
+                gc.unfreeze()
+                gc.collect()
+                last_full = time.monotonic()
+            gc.freeze()
 
     async def _restore_queue(self) -> None:
         rows = await self.store.live_requests()
@@ -197,15 +215,23 @@ class Hub:
         if self.closing:
             await ws.close(code=WSCloseCode.GOING_AWAY, message=b"server restarting")
             return ws
-        conn = await self._authenticate(ws)
-        if conn is None:
-            return ws
-        self.metrics.connections.labels(kind=_kind(conn.role)).inc()
         try:
-            await self._serve(conn)
-        finally:
-            self.metrics.connections.labels(kind=_kind(conn.role)).dec()
-            self._unregister(conn)
+            conn = await self._authenticate(ws)
+            if conn is None:
+                return ws
+            self.metrics.connections.labels(kind=_kind(conn.role)).inc()
+            try:
+                await self._serve(conn)
+            finally:
+                self.metrics.connections.labels(kind=_kind(conn.role)).dec()
+                self._unregister(conn)
+        except Exception:
+            # after the upgrade an HTTP error page would corrupt the socket: say it in the
+            # protocol and close cleanly, so the client retries
+            log.exception("connection handler failed")
+            await self._refuse(
+                ws, ErrorCode.INTERNAL, "server error; try again", WSCloseCode.INTERNAL_ERROR
+            )
         return ws
 
     async def _authenticate(self, ws: web.WebSocketResponse) -> Connection | None:
@@ -233,6 +259,7 @@ class Hub:
             if kiosk is not None:
                 conn = Connection(ws, Role.KIOSK, kiosk.kiosk_id, kiosk.center_id, bucket)
                 self.kiosk_info[kiosk.kiosk_id] = kiosk
+                self.writer.touch_kiosk(kiosk.kiosk_id, now)
                 await self._register(conn, hello, now)
                 return conn
         elif hello.token.startswith(auth.STAFF_TOKEN_PREFIX):
@@ -346,6 +373,7 @@ class Hub:
             return  # a restart is not a resident walking away: the queue is restored
         now = self.clock()
         if conn.role == Role.KIOSK:
+            self.writer.touch_kiosk(conn.subject_id, now)
             effects = self.engine.kiosk_disconnected(conn.subject_id, now)
         elif conn.role in CALL_ROLES:
             effects = self.engine.clerk_disconnected(conn.subject_id, now)
@@ -777,6 +805,8 @@ class Hub:
     def _send(self, conn: Connection, message: p.Message) -> None:
         """Queue a frame; one flusher per connection keeps frames in order without a
         standing task per socket."""
+        if conn.outbox is None:
+            conn.outbox = deque()
         if len(conn.outbox) >= MAX_OUTBOX:
             # a client that stopped reading must not grow the server's memory; it will
             # reconnect and resume from a fresh welcome
@@ -794,6 +824,7 @@ class Hub:
             asyncio.get_running_loop().create_task(self._flush(conn))
 
     async def _flush(self, conn: Connection) -> None:
+        assert conn.outbox is not None
         try:
             while conn.outbox:
                 frame = conn.outbox.popleft()

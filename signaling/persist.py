@@ -61,6 +61,7 @@ class RequestWriter:
         self.batch = batch
         self._rows: dict[str, dict[str, Any]] = {}
         self._rings: list[dict[str, Any]] = []
+        self._seen: dict[str, dt.datetime] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         #: batches must reach the database in order (a ring's result after the ring)
@@ -81,9 +82,16 @@ class RequestWriter:
         self._rings.append(ring)
         self._wake.set()
 
+    def touch_kiosk(self, kiosk_id: str, at: float) -> None:
+        """Remember when a kiosk was last connected (written with the next batch)."""
+        when = _at(at)
+        assert when is not None
+        self._seen[kiosk_id] = when
+        self._wake.set()
+
     @property
     def pending(self) -> int:
-        return len(self._rows) + len(self._rings)
+        return len(self._rows) + len(self._rings) + len(self._seen)
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="request-writer")
@@ -101,9 +109,10 @@ class RequestWriter:
         async with self._lock:
             while self._rows or self._rings:
                 rows = list(self._rows.values())[: self.batch]
-                rings = self._rings[: self.batch * 2]
                 for row in rows:
                     del self._rows[row["id"]]
+                # rings refer to their request: only once every pending request row is in
+                rings = [] if self._rows else self._rings[: self.batch * 2]
                 del self._rings[: len(rings)]
                 try:
                     await self.store.save_requests(rows, rings)
@@ -114,6 +123,13 @@ class RequestWriter:
                     for row in rows:
                         self._rows.setdefault(row["id"], row)
                     self._rings[:0] = rings
+                    raise
+            if self._seen:
+                seen, self._seen = self._seen, {}
+                try:
+                    await self.store.touch_kiosks(seen)
+                except BaseException:
+                    self._seen = {**seen, **self._seen}
                     raise
 
     async def _run(self) -> None:

@@ -22,7 +22,9 @@ CALL_PROTOCOL_VERSION = 1
 #: aiortc's SCTP handles large messages, but 64 KiB keeps one message from stalling the
 #: channel; pages sent over it are split into chunks of this size
 MAX_CHANNEL_MESSAGE = 64 * 1024
-PAGE_CHUNK_BYTES = 48 * 1024
+#: base64 makes 4 characters of 3 bytes: 48,000 bytes become 64,000 characters, leaving
+#: room for the JSON around them under MAX_CHANNEL_MESSAGE
+PAGE_CHUNK_BYTES = 48_000
 
 
 class ChannelErrorCode(enum.StrEnum):

@@ -37,6 +37,7 @@ from av import VideoFrame
 
 from shared import protocol as p
 from shared.call import messages as m
+from shared.call import vp8
 from shared.call.ice import (
     IcePolicy,
     apply_allowed_networks,
@@ -142,6 +143,7 @@ class CallSession:
     # --- Life cycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
+        vp8.install()
         apply_host_addresses(self.config.ice_policy.host_addresses)
         apply_allowed_networks(self.config.ice_policy.allowed_networks)
         self.media = MediaSources(self.config.media)

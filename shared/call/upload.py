@@ -86,7 +86,7 @@ class PageUploader:
         base_url: str,
         token: str,
         session: aiohttp.ClientSession | None = None,
-        chunk_bytes: int = 256 * 1024,
+        chunk_bytes: int = 1024 * 1024,
         *,
         max_retries: int = 5,
         backoff: Backoff | None = None,

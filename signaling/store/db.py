@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
@@ -34,7 +33,10 @@ def sqlite_url_for(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-def alembic_config() -> Config:
+def alembic_config() -> Any:
+    # imported here: alembic and mako cost a running server ~11 MB it needs only at start
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
@@ -68,6 +70,8 @@ class Database:
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")

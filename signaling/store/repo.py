@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import catalog
@@ -28,6 +30,46 @@ from signaling.store.models import (
     StaffSkill,
     utcnow,
 )
+
+T = TypeVar("T")
+
+_ring_table = cast(Table, RingAttempt.__table__)
+_CLOSE_RING = (
+    update(_ring_table)
+    .where(
+        _ring_table.c.request_id == bindparam("of_request"),
+        _ring_table.c.clerk_id == bindparam("of_clerk"),
+        _ring_table.c.result.is_(None),
+    )
+    .values(result=bindparam("new_result"), ended_at=bindparam("closed_at"))
+)
+
+
+def _runs(rings: Sequence[dict[str, Any]]) -> list[tuple[bool, list[dict[str, Any]]]]:
+    """Consecutive ring inserts or closes, batched, keeping each ring ahead of its result."""
+    runs: list[tuple[bool, list[dict[str, Any]]]] = []
+    for ring in rings:
+        is_insert = ring.get("result") is None
+        if runs and runs[-1][0] == is_insert:
+            runs[-1][1].append(ring)
+        else:
+            runs.append((is_insert, [ring]))
+    return runs
+
+
+#: argon2 allocates 64 MiB per hash: a burst of logins must not multiply that (a thread
+#: semaphore, since the hashing runs on worker threads and loops come and go in tests)
+_HASHING = threading.BoundedSemaphore(2)
+
+
+def _limited(function: Callable[..., T], *args: Any) -> T:
+    with _HASHING:
+        return function(*args)
+
+
+async def _hash_password(password: str) -> str:
+    return await asyncio.to_thread(_limited, auth.hash_password, password)
+
 
 SITE_KINDS = ("district", "street", "committee")
 ROLES = ("clerk", "supervisor", "admin")
@@ -166,7 +208,7 @@ class Store:
                 center_id=center_id,
                 username=username,
                 display_name=display_name,
-                password_hash=await asyncio.to_thread(auth.hash_password, password),
+                password_hash=await _hash_password(password),
                 role=role,
                 window_no=window_no,
                 skills=[StaffSkill(skill_code=code) for code in codes],
@@ -214,7 +256,7 @@ class Store:
             # argon2 takes ~0.1 s of CPU on purpose: off the event loop, or every login
             # would stall routing for everyone
             verified = await asyncio.to_thread(
-                auth.verify_password, staff.password_hash if staff else None, password
+                _limited, auth.verify_password, staff.password_hash if staff else None, password
             )
             if not verified:
                 return None
@@ -343,8 +385,24 @@ class Store:
             )
             if kiosk is None or kiosk.disabled_at is not None:
                 return None
-            kiosk.last_seen_at = utcnow()
+            # read-only on purpose: every connection comes through here, and a write would
+            # take SQLite's lock for each of thousands of kiosks reconnecting at once; the
+            # hub records last-seen times in batches (touch_kiosks)
             return await self._kiosk_identity(session, kiosk)
+
+    async def touch_kiosks(self, seen: dict[str, dt.datetime]) -> None:
+        if not seen:
+            return
+        table = cast(Table, Kiosk.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("kiosk_id"))
+            .values(last_seen_at=bindparam("seen_at"))
+        )
+        async with self.db.session() as session:
+            await session.execute(
+                statement, [{"kiosk_id": k, "seen_at": at} for k, at in seen.items()]
+            )
 
     async def _kiosk_identity(self, session: AsyncSession, kiosk: Kiosk) -> KioskIdentity:
         site = await session.get(Site, kiosk.site_id) if kiosk.site_id else None
@@ -431,39 +489,36 @@ class Store:
     async def save_requests(
         self, rows: Sequence[dict[str, Any]], rings: Sequence[dict[str, Any]]
     ) -> None:
-        """Upsert request rows (by id) and apply ring-attempt changes in one transaction."""
+        """Upsert request rows (by id), then apply ring-attempt changes in order, in one
+        transaction. Core statements with many parameter sets: thousands of rows a second
+        cost milliseconds, where one ORM object per row fell behind under load."""
         async with self.db.session() as session:
-            ids = [row["id"] for row in rows]
-            existing = {
-                r.id: r
-                for r in (
-                    await session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))
-                ).all()
-            }
-            for row in rows:
-                current = existing.get(row["id"])
-                if current is None:
-                    session.add(ServiceRequest(**row))
+            if rows:
+                await session.execute(self._request_upsert(), list(rows))
+            for is_insert, run in _runs(rings):
+                if is_insert:
+                    await session.execute(insert(_ring_table), run)
                 else:
-                    for key, value in row.items():
-                        setattr(current, key, value)
-            await session.flush()
-            for ring in rings:
-                if ring.get("result") is None:
-                    session.add(RingAttempt(**ring))
-                    continue
-                open_ring = await session.scalar(
-                    select(RingAttempt)
-                    .where(
-                        RingAttempt.request_id == ring["request_id"],
-                        RingAttempt.clerk_id == ring["clerk_id"],
-                        RingAttempt.result.is_(None),
+                    await session.execute(
+                        _CLOSE_RING,
+                        [
+                            {
+                                "of_request": r["request_id"],
+                                "of_clerk": r["clerk_id"],
+                                "new_result": r["result"],
+                                "closed_at": r["ended_at"],
+                            }
+                            for r in run
+                        ],
                     )
-                    .order_by(RingAttempt.id.desc())
-                )
-                if open_ring is not None:
-                    open_ring.result = ring["result"]
-                    open_ring.ended_at = ring["ended_at"]
+
+    def _request_upsert(self) -> Any:
+        table = cast(Table, ServiceRequest.__table__)
+        statement = (sqlite.insert if self.db.is_sqlite else postgresql.insert)(table)
+        return statement.on_conflict_do_update(
+            index_elements=["id"],
+            set_={c.name: statement.excluded[c.name] for c in table.columns if c.name != "id"},
+        )
 
     async def live_requests(self) -> Sequence[ServiceRequest]:
         async with self.db.session() as session:
