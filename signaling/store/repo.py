@@ -81,7 +81,7 @@ class StoreError(ValueError):
     """A command that the data does not allow (unknown center, duplicate name...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StaffIdentity:
     staff_id: str
     center_id: str
@@ -93,7 +93,7 @@ class StaffIdentity:
     last_state: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KioskIdentity:
     kiosk_id: str
     center_id: str
