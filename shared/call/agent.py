@@ -47,6 +47,7 @@ class CallAgent:
         self.session: CallSession | None = None
         self.call: p.CallInfo | None = None
         self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     def attach(self, signaling: SignalingClient) -> None:
         self.signaling = signaling
@@ -69,13 +70,15 @@ class CallAgent:
             # the other side is back on the server; if our media from it stopped too, it
             # probably restarted and waits for an offer (a mere signaling blip leaves media
             # flowing, and then nothing needs doing)
-            if (
-                session is not None
-                and message.connected
-                and session.offerer
-                and session.state != CallState.CONNECTED
-            ):
-                await session.renegotiate("peer back")
+            if session is not None and message.connected and session.offerer:
+                if session.state != CallState.CONNECTED:
+                    await session.renegotiate("peer back")
+                else:
+                    # it may have restarted a moment ago, before the silence of its old
+                    # connection showed here: look again once it would have
+                    task = asyncio.ensure_future(self._peer_back_later(session))
+                    self._tasks.add(task)
+                    task.add_done_callback(self._tasks.discard)
         elif isinstance(message, p.CallEnded):
             if self.session is not None and self.session.call_id == message.call_id:
                 await self._end(str(message.reason))
@@ -83,6 +86,11 @@ class CallAgent:
                 result = self.on_ended(message)
                 if result is not None:
                     await result
+
+    async def _peer_back_later(self, session: CallSession) -> None:
+        await asyncio.sleep(2 * session.config.silence_s)
+        if self.session is session and session.state == CallState.RECONNECTING:
+            await session.renegotiate("peer back")
 
     async def _ensure(self, call: p.CallInfo, *, resumed: bool) -> None:
         async with self._lock:

@@ -223,9 +223,10 @@ def encode_call(message: ChannelMessage) -> str:
 
 
 def decode_call(data: str | bytes) -> CallMessage:
-    if len(data) > MAX_CHANNEL_MESSAGE:
+    size = len(data.encode()) if isinstance(data, str) else len(data)
+    if size > MAX_CHANNEL_MESSAGE:
         raise ChannelProtocolError(
-            ChannelErrorCode.TOO_LARGE, f"message of {len(data)} bytes over {MAX_CHANNEL_MESSAGE}"
+            ChannelErrorCode.TOO_LARGE, f"message of {size} bytes over {MAX_CHANNEL_MESSAGE}"
         )
     try:
         message = _decoder.decode(data)

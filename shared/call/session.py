@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from aioice import stun
+from aioice.turn import create_turn_endpoint
 from aiortc import (
     RTCConfiguration,
     RTCDataChannel,
@@ -33,11 +35,12 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
+from aiortc.rtcicetransport import parse_stun_turn_uri
 from av import VideoFrame
 
 from shared import protocol as p
+from shared.call import jitter, vp8
 from shared.call import messages as m
-from shared.call import vp8
 from shared.call.ice import (
     IcePolicy,
     apply_allowed_networks,
@@ -125,6 +128,8 @@ class CallSession:
         self.instance = secrets.token_hex(6)
         self.state = CallState.CONNECTING
         self.end_reason = ""
+        #: why the call cannot connect (e.g. TURN refused the credentials), if known
+        self.last_error: str | None = None
         self.stats = CallStats()
         self.media: MediaSources | None = None
         self._pc: RTCPeerConnection | None = None
@@ -144,6 +149,7 @@ class CallSession:
 
     async def start(self) -> None:
         vp8.install()
+        jitter.install()
         apply_host_addresses(self.config.ice_policy.host_addresses)
         apply_allowed_networks(self.config.ice_policy.allowed_networks)
         self.media = MediaSources(self.config.media)
@@ -166,6 +172,7 @@ class CallSession:
             self._wire_channel(self._channel)
             offer = await pc.createOffer()
             await pc.setLocalDescription(offer)
+            await self._check_candidates(pc)
             await self._send_sdp_retrying(pc, "offer")
 
     async def handle_sdp(self, message: p.Sdp) -> None:
@@ -188,6 +195,7 @@ class CallSession:
                 await pc.setRemoteDescription(RTCSessionDescription(sdp, "offer"))
                 answer = await pc.createAnswer()
                 await pc.setLocalDescription(answer)
+                await self._check_candidates(pc)
                 await self._send_sdp_retrying(pc, "answer")
         elif self.offerer and message.generation == self._generation and self._pc is not None:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
@@ -221,8 +229,9 @@ class CallSession:
         message.seq = self._next_seq
         self._next_seq += 1
         text = m.encode_call(message)
-        if len(text) > m.MAX_CHANNEL_MESSAGE:
-            raise ValueError(f"message of {len(text)} bytes over {m.MAX_CHANNEL_MESSAGE}")
+        size = len(text.encode())
+        if size > m.MAX_CHANNEL_MESSAGE:
+            raise ValueError(f"message of {size} bytes over {m.MAX_CHANNEL_MESSAGE}")
         self._unacked[message.seq] = text
         channel = self._channel
         if channel is not None and channel.readyState == "open":
@@ -335,10 +344,27 @@ class CallSession:
         if state == "connected":
             if self.stats.connected_at is None:
                 self.stats.connected_at = time.monotonic()
-        elif state == "failed":
-            await self._set_state(CallState.RECONNECTING, "connection failed")
+        elif state in ("failed", "closed"):
+            # aiortc ends a connection whose ICE consent expired as "closed" (its DTLS
+            # transport closes and the peer connection shuts itself down), not "failed"; our
+            # own closes never get here (that connection is no longer current)
+            await self._set_state(CallState.RECONNECTING, f"connection {state}")
             if self.offerer:
-                self._spawn(self.renegotiate("connection failed"))
+                self._spawn(self.renegotiate(f"connection {state}"))
+
+    async def _check_candidates(self, pc: RTCPeerConnection) -> None:
+        """Gathering found nothing to offer, so nobody can reach this side: say why (the
+        app shows it, and can fetch fresh TURN credentials) instead of 'connecting'."""
+        if "a=candidate:" in pc.localDescription.sdp:
+            return
+        why = "no ICE candidates gathered"
+        for server in self.config.ice_servers:
+            turn = [u for u in server.urls if u.startswith("turn")]
+            if turn and server.username:
+                why = await probe_turn(turn[0], server.username, server.credential or "")
+                break
+        self.last_error = why
+        await self._set_state(CallState.RECONNECTING, why)
 
     async def _send_sdp_retrying(self, pc: RTCPeerConnection, kind: str) -> None:
         """Signaling may itself be reconnecting: keep trying while this connection is the
@@ -412,6 +438,29 @@ class CallSession:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+async def probe_turn(url: str, username: str, password: str) -> str:
+    """Why a TURN server gave no relay candidate, in words (aioice drops the error)."""
+    parsed = parse_stun_turn_uri(url)
+    try:
+        transport, _ = await asyncio.wait_for(
+            create_turn_endpoint(
+                asyncio.DatagramProtocol,
+                server_addr=(parsed["host"], parsed["port"]),
+                username=username,
+                password=password,
+                transport=parsed["transport"],
+            ),
+            5,
+        )
+    except stun.TransactionFailed as exc:
+        code, reason = exc.response.attributes["ERROR-CODE"]
+        return f"TURN {url} refused the credentials: {code} {reason}"
+    except (stun.TransactionTimeout, TimeoutError, OSError) as exc:
+        return f"TURN {url} does not answer ({exc or type(exc).__name__})"
+    transport.close()
+    return f"TURN {url} allocates, yet no relay candidate was gathered"
 
 
 def _latency_ms(frame: VideoFrame) -> float | None:
