@@ -96,6 +96,7 @@ from typing import Any
 import aiohttp
 from aiortc.stats import RTCOutboundRtpStreamStats
 
+from benchmarks.procfs import host_busy_s, percentile, proc_cpu_s, proc_status_kb
 from kiosk.devices.sample_pages import render_page
 from shared import protocol as p
 from shared.call import messages as m
@@ -128,38 +129,6 @@ Command = Callable[..., Awaitable[Payload]]
 
 
 # --- Small helpers --------------------------------------------------------------------------
-
-
-def proc_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a whole process (every thread)."""
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        # the command name may contain spaces: count fields after its closing parenthesis
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def host_busy_s() -> float:
-    """CPU seconds all processes of the host have been busy (every core), from /proc/stat."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        fields = [int(v) for v in stat.readline().split()[1:]]
-    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def proc_rss_kb(pid: int) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest rank: with 10 values, p95 is the largest."""
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q / 100 * len(ordered)) - 1)]
 
 
 def rounded(value: float | None, digits: int = 1) -> float | None:
@@ -838,7 +807,7 @@ class RssSampler:
             sample: dict[str, int] = {}
             for name, pid in self.pids.items():
                 with contextlib.suppress(OSError, ValueError):
-                    sample[name] = proc_rss_kb(pid)
+                    sample[name] = proc_status_kb(pid, "VmRSS")
             self.samples.append((time.monotonic(), sample))
             await asyncio.sleep(RSS_EVERY_S)
 
@@ -1160,7 +1129,7 @@ async def orchestrate(args: argparse.Namespace, workdir: Path, figures: Figures)
             flush=True,
         )
         await asyncio.sleep(0.5)
-        figures.rss["kiosk_idle"] = round(proc_rss_kb(kiosk.pid) / 1024, 1)
+        figures.rss["kiosk_idle"] = round(proc_status_kb(kiosk.pid, "VmRSS") / 1024, 1)
         await Bench(args, kiosk, console, figures).run()
     except Exception as exc:
         figures.error = f"{type(exc).__name__}: {exc}"

@@ -91,6 +91,7 @@ import aiohttp
 from aiohttp import web
 from sqlalchemy import insert, select
 
+from benchmarks.procfs import host_busy_s, percentile, proc_cpu_s, proc_status_kb
 from shared import catalog
 from shared import protocol as p
 from signaling import auth
@@ -181,38 +182,6 @@ def raise_nofile() -> int:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         return hard
     return soft
-
-
-def proc_status_kb(pid: int, field: str) -> int:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def proc_cpu_s(pid: int) -> float:
-    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
-        # the command name may contain spaces, so count fields after its closing parenthesis
-        fields = stat.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def host_busy_s() -> float:
-    """CPU seconds all cores of the host have been busy since boot."""
-    with open("/proc/stat", encoding="ascii") as stat:
-        fields = [int(v) for v in stat.readline().split()[1:]]
-    idle = fields[3] + fields[4]  # idle and iowait
-    # guest time is already counted in user time
-    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return math.nan
-    ordered = sorted(values)
-    rank = max(0, math.ceil(q / 100 * len(ordered)) - 1)
-    return ordered[rank]
 
 
 def rounded(value: float, digits: int = 2) -> float | None:
