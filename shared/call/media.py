@@ -17,6 +17,7 @@ import platform
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,9 @@ class MediaConfig:
     synthetic_label: str = ""
     send_video: bool = True
     send_audio: bool = True
+    #: called with every frame this side sends (the app's own small picture); it runs on the
+    #: event loop, so it must only hand the frame on
+    on_local_frame: Callable[[VideoFrame], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class MediaSources:
                 self.video = SyntheticVideoTrack(
                     config.width, config.height, config.fps, config.synthetic_label
                 )
+            if config.on_local_frame is not None and self.video is not None:
+                self.video = PreviewTap(self.video, config.on_local_frame)
         if config.send_audio:
             if config.audio_device:
                 player = _player_for(config.audio_device, "audio", config)
@@ -233,6 +239,28 @@ class SyntheticVideoTrack(VideoStreamTrack):
         frame.pts = int(index * 90000 / self.fps)
         frame.time_base = self._clock
         return frame
+
+
+class PreviewTap(MediaStreamTrack):
+    """Passes a video track through unchanged and shows each frame to ``on_frame`` first:
+    the sender's own picture without opening the camera twice."""
+
+    kind = "video"
+
+    def __init__(self, source: MediaStreamTrack, on_frame: Callable[[VideoFrame], None]) -> None:
+        super().__init__()
+        self.source = source
+        self.on_frame = on_frame
+
+    async def recv(self) -> VideoFrame:
+        frame = await self.source.recv()
+        assert isinstance(frame, VideoFrame)
+        self.on_frame(frame)
+        return frame
+
+    def stop(self) -> None:
+        super().stop()
+        self.source.stop()
 
 
 class ToneAudioTrack(AudioStreamTrack):

@@ -10,6 +10,7 @@ from aiortc.codecs import get_decoder, get_encoder
 from aiortc.codecs.vpx import VpxPayloadDescriptor
 from aiortc.jitterbuffer import JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
+from av import VideoFrame
 
 from shared.call.ice import filter_candidates
 from shared.call.media import (
@@ -89,3 +90,15 @@ def test_remote_candidates_outside_allowed_networks_are_dropped() -> None:
     assert "192.0.2.7" not in kept and ".local" not in kept
     assert "a=end-of-candidates" in kept
     assert filter_candidates(sdp, []) == sdp
+
+
+async def test_preview_tap_shows_every_sent_frame_unchanged() -> None:
+    seen: list[VideoFrame] = []
+    sources = MediaSources(
+        MediaConfig(width=160, height=120, fps=30, send_audio=False, on_local_frame=seen.append)
+    )
+    assert sources.video is not None
+    sent = [await sources.video.recv() for _ in range(3)]
+    sources.stop()
+    assert seen == sent
+    assert [frame.pts for frame in sent] == sorted(frame.pts for frame in sent)
