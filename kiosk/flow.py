@@ -20,7 +20,10 @@ Rules kept here:
   missing card reader always lets the session go on, the clerk verifies identity instead;
 * 办不成事 is reachable in IN_CALL, RECEIPT and RATING and records the reason;
 * a resident aged ``elderly_age`` or more (from the card's birth date) is queued with
-  :attr:`Priority.PRIORITY`.
+  :attr:`Priority.PRIORITY`;
+* a call the clerk transfers (``CallEnded`` with reason ``transferred``) is not the end of
+  the visit: the resident waits again for the same item, with the card and pages kept and
+  no wipe, whether the server's ``queue.update`` comes before or after the call's end.
 """
 
 from __future__ import annotations
@@ -62,6 +65,9 @@ DEFAULT_TIMEOUTS: Mapping[Screen, float | None] = {
     Screen.RATING: 30.0,
     Screen.GOODBYE: 8.0,
 }
+
+#: ``EndReason.TRANSFERRED``'s value: the clerk handed the resident on, the request goes on
+TRANSFERRED = "transferred"
 
 #: Reasons for 办不成事 offered as buttons; free text is accepted too.
 CANNOT_BE_DONE_REASONS: tuple[str, ...] = (
@@ -599,6 +605,11 @@ class Session:
         elif isinstance(event, CallStarted):
             self._start_call(event, now, out)
         elif isinstance(event, CallEnded):
+            if event.reason == TRANSFERRED:
+                # the server put the request back before the call's end reached us
+                self.in_call = False
+                out.append(ShowMessage("call.transferred"))
+                return
             self.queued = False
             out.append(ShowMessage(f"queue.ended.{event.reason.value}"))
             self._end(f"queue_{event.reason.value}", now, out, goodbye=True)
@@ -641,6 +652,9 @@ class Session:
             self.in_call = False
             self._go(Screen.RECEIPT if self.receipt else Screen.RATING, now, out)
         elif isinstance(event, CallEnded):
+            if event.reason == TRANSFERRED:
+                self._transferred(now, out)
+                return
             self.in_call = False
             self.reconnecting = False
             if event.reason is EndReason.CANCELLED:
@@ -665,6 +679,9 @@ class Session:
         elif isinstance(event, ReceiptReceived):
             self.receipt = event
         elif isinstance(event, CallEnded):
+            if event.reason == TRANSFERRED and self.in_call:
+                self._transferred(now, out)
+                return
             self.in_call = False
         elif isinstance(event, CannotBeDone):
             self._cannot_be_done(event, out)
@@ -821,6 +838,24 @@ class Session:
         self.still_there_deadline = None
         self.next_still_there = None
         self._go(Screen.IN_CALL, now, out)
+
+    def _transferred(self, now: float, out: list[Command]) -> None:
+        """The clerk handed the resident on: wait again for the next clerk, same item, card
+        and pages kept, no wipe (the visit goes on)."""
+        self.in_call = False
+        self.reconnecting = False
+        self.call = None
+        self.form = None
+        self.has_signature = False
+        self.page_request = None
+        self.receipt = None
+        self.queued = True
+        self.queue_position = None
+        self.queue_eta_s = None
+        self._go(Screen.WAITING, now, out)
+        self._arm_still_there(now)
+        out.append(ShowMessage("call.transferred"))
+        out.append(Speak("call.transferred"))
 
     def _answer_form(self, event: FormAnswered, out: list[Command]) -> None:
         form = self.form

@@ -613,6 +613,56 @@ def test_call_lost_for_good_goes_to_rating() -> None:
     assert_wiped_once_and_home(d)
 
 
+TRANSFERRED = EndReason(f.TRANSFERRED)
+
+
+def test_transferred_call_waits_again_for_the_same_item_without_a_wipe() -> None:
+    d = Driver()
+    d.to_call()
+    d.send(f.PageCaptured("p1"))
+    d.send(f.FormPushed("form-1", "申请确认"))
+    out = d.send(f.CallEnded(TRANSFERRED))
+    assert current(d) is f.Screen.WAITING
+    assert f.ShowMessage("call.transferred") in out
+    assert not of(out, f.Wipe) and not of(out, f.HangUp) and not of(out, f.LeaveQueue)
+    assert d.s.item == DIBAO and d.s.card == YOUNG and d.s.pages == ["p1"]
+    assert d.s.queued and not d.s.in_call and d.s.form is None and d.s.call is None
+    d.send(f.QueueUpdated(1, 30, RequestStatus.RINGING))
+    out = d.send(f.CallStarted("c2", "李明", "5"))
+    assert current(d) is f.Screen.IN_CALL and d.s.call is not None
+    assert d.s.call.peer_name == "李明"
+    assert not d.wipes()
+
+
+def test_transfer_announced_by_the_queue_before_the_call_ends() -> None:
+    d = Driver()
+    d.to_call()
+    d.send(f.QueueUpdated(2, 90, RequestStatus.WAITING))
+    assert current(d) is f.Screen.WAITING
+    out = d.send(f.CallEnded(TRANSFERRED))
+    assert current(d) is f.Screen.WAITING and d.s.queued
+    assert f.ShowMessage("call.transferred") in out
+    assert not d.wipes() and d.s.item == DIBAO
+
+
+def test_transfer_while_on_the_receipt_goes_back_to_waiting() -> None:
+    d = Driver()
+    d.to_receipt()
+    d.send(f.CallEnded(TRANSFERRED))
+    assert current(d) is f.Screen.WAITING and d.s.receipt is None
+    assert not d.wipes()
+
+
+def test_walk_away_still_ends_a_transferred_wait() -> None:
+    d = Driver()
+    d.to_call()
+    d.send(f.CallEnded(TRANSFERRED))
+    d.send(f.CardRemoved())
+    out = d.tick_to(d.now + 61)
+    assert of(out, f.LeaveQueue) == [f.LeaveQueue()]
+    assert_wiped_once_and_home(d)
+
+
 def test_late_call_after_the_session_is_refused() -> None:
     d = Driver()
     d.to_waiting()
