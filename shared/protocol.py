@@ -45,6 +45,9 @@ class ErrorCode(enum.StrEnum):
     NO_SUCH_REQUEST = "no_such_request"
     NOT_IN_CALL = "not_in_call"
     INVALID_STATE = "invalid_state"
+    UNKNOWN_SKILL = "unknown_skill"
+    NO_SUCH_CLERK = "no_such_clerk"
+    CLERK_UNAVAILABLE = "clerk_unavailable"
     REPLACED = "replaced"
     SERVER_SHUTDOWN = "server_shutdown"
     INTERNAL = "internal_error"
@@ -69,6 +72,9 @@ ERROR_MEANINGS: dict[ErrorCode, str] = {
     ErrorCode.NO_SUCH_REQUEST: "no such live request of this kiosk",
     ErrorCode.NOT_IN_CALL: "the sender is not a party of this call",
     ErrorCode.INVALID_STATE: "not allowed now (stale accept, busy clerk, peer reconnecting...)",
+    ErrorCode.UNKNOWN_SKILL: "no business line (skill) with this code in the catalog",
+    ErrorCode.NO_SUCH_CLERK: "no clerk with this id in the caller's center",
+    ErrorCode.CLERK_UNAVAILABLE: "the clerk (or every clerk of the skill) is not available now",
     ErrorCode.REPLACED: "the same kiosk or clerk connected again elsewhere (close 4409)",
     ErrorCode.SERVER_SHUTDOWN: "the server is restarting; reconnect with backoff",
     ErrorCode.INTERNAL: "a bug on the server; the message had no effect",
@@ -118,6 +124,10 @@ class EndReason(enum.StrEnum):
     CLERK_LOST = "clerk_lost"
     NO_CLERK = "no_clerk"
     SERVER = "server"
+    #: the clerk handed the resident on to another skill or clerk (the request goes on)
+    TRANSFERRED = "transferred"
+    #: an invited third party left the call (only their legs end)
+    LEFT = "left"
 
 
 class Message(msgspec.Struct, tag_field="type", kw_only=True):
@@ -142,15 +152,26 @@ class Hello(Message, tag="hello"):
 
 
 class CallInfo(msgspec.Struct, kw_only=True):
+    """One peer connection of a call (a leg). The resident and the clerk share the ``main``
+    leg; an invited third party gets a ``guest`` leg with each of them, each with its own
+    ``call_id`` and SDP relayed only between its two parties."""
+
     call_id: str
     request_id: str
-    #: True for the side that must create the WebRTC offer (the kiosk)
+    #: True for the side that must create the WebRTC offer (the kiosk; the clerk on the
+    #: clerk's leg with a guest)
     you_offer: bool
     peer_name: str
     item_code: str
     item_name: str
     window_no: str | None = None
     site_name: str | None = None
+    #: "main" (kiosk and clerk) or "guest" (an invited third party and one of them)
+    leg: str = "main"
+    #: the main call a guest leg belongs to
+    parent_call_id: str | None = None
+    #: who is at the other end of this leg: "kiosk", "clerk" or "guest"
+    peer_role: str = ""
 
 
 class QueueInfo(msgspec.Struct, kw_only=True):
@@ -175,7 +196,10 @@ class Welcome(Message, tag="welcome"):
     clerk_state: ClerkState | None = None
     skills: list[str] = []
     queue: QueueInfo | None = None
+    #: the main call (for an invited third party: none)
     call: CallInfo | None = None
+    #: the guest legs this side is a party of (a third party in the call)
+    legs: list[CallInfo] = []
 
 
 class Ping(Message, tag="ping"):
@@ -263,7 +287,10 @@ class ClerkStatus(Message, tag="clerk.state"):
 
 
 class Ring(Message, tag="call.ring"):
-    """An incoming request for this clerk; accept or decline before ``timeout_s``."""
+    """An incoming request for this clerk; accept or decline before ``timeout_s``.
+    ``kind`` says whether it is a resident from the queue (``call``), a resident handed on by
+    ``from_clerk`` (``transfer``), or an invitation to join ``from_clerk``'s call as a third
+    party (``invite``); accepting an invite starts the guest legs."""
 
     sender: ClassVar[str] = "server"
     request_id: str
@@ -275,6 +302,13 @@ class Ring(Message, tag="call.ring"):
     site_name: str | None
     waited_s: float
     timeout_s: float
+    #: "call", "transfer" or "invite"
+    kind: str = "call"
+    note: str = ""
+    #: display name of the clerk who transferred or invited
+    from_clerk: str | None = None
+    #: the call a guest is invited into (kind "invite")
+    call_id: str | None = None
 
 
 class RingCancelled(Message, tag="call.ring_cancelled"):
@@ -283,7 +317,7 @@ class RingCancelled(Message, tag="call.ring_cancelled"):
 
     sender: ClassVar[str] = "server"
     request_id: str
-    #: "timeout", "cancelled", "kiosk_lost", "declined"
+    #: "timeout", "cancelled", "kiosk_lost", "declined", "call_ended"
     reason: str
 
 
@@ -330,7 +364,8 @@ class Sdp(Message, tag="call.sdp"):
 
 class Hangup(Message, tag="call.hangup"):
     """Either party ends the call; a clerk states the case ``outcome``. Both sides get
-    ``call.ended`` and the clerk goes into wrap-up."""
+    ``call.ended`` and the clerk goes into wrap-up. On a guest leg it ends only the invited
+    third party's legs (the clerk removing the expert, or the expert leaving)."""
 
     sender: ClassVar[str] = "kiosk, console"
     call_id: str
@@ -339,7 +374,9 @@ class Hangup(Message, tag="call.hangup"):
 
 
 class CallEnded(Message, tag="call.ended"):
-    """The call is over: hung up by ``by``, or a party stayed away past the grace period."""
+    """The call (or one leg of it: ``call_id`` says which) is over: hung up by ``by``, a
+    party stayed away past the grace period, the clerk transferred the resident, or a guest
+    left. When the main call ends, every guest leg ends too."""
 
     sender: ClassVar[str] = "server"
     call_id: str
@@ -347,6 +384,54 @@ class CallEnded(Message, tag="call.ended"):
     reason: EndReason
     by: Role | None = None
     outcome: str | None = None
+
+
+class TransferCall(Message, tag="call.transfer"):
+    """The clerk hands the resident on: to the head of the queue of ``skill`` (keeping the
+    priority and the original arrival), or to the named clerk ``clerk_id`` only (who must be
+    available; unanswered, it falls back to the head of the request's queue). The clerk's call
+    ends with ``transferred`` on both sides; the kiosk then gets ``queue.update`` and, when
+    someone accepts, a new ``call.started``. Give exactly one of ``skill`` and ``clerk_id``."""
+
+    sender: ClassVar[str] = "console"
+    call_id: str
+    skill: str | None = None
+    clerk_id: str | None = None
+    note: str = ""
+
+
+class InviteToCall(Message, tag="call.invite"):
+    """The clerk rings a third party (a department expert: the named ``clerk_id``, or the
+    longest-idle available clerk of ``skill``) into the call without ending it. On accept the
+    guest gets one leg with the kiosk and one with the clerk (``call.started`` for each, with
+    ``leg`` "guest"). One guest at a time; the clerk hears how it goes from
+    ``call.invite_status``."""
+
+    sender: ClassVar[str] = "console"
+    call_id: str
+    clerk_id: str | None = None
+    skill: str | None = None
+    note: str = ""
+
+
+class LeaveCall(Message, tag="call.leave"):
+    """An invited third party leaves: their legs end (``left``), the main call goes on.
+    ``call_id`` is the main call or one of the guest's legs."""
+
+    sender: ClassVar[str] = "console"
+    call_id: str
+
+
+class InviteStatus(Message, tag="call.invite_status"):
+    """How the clerk's invitation goes: ``ringing``, ``joined``, ``declined``, ``timeout``,
+    ``lost`` (the guest's connection), ``left`` or ``removed`` (a party hung up the guest's
+    leg)."""
+
+    sender: ClassVar[str] = "server"
+    call_id: str
+    guest_id: str
+    guest_name: str
+    status: str
 
 
 class PeerPresence(Message, tag="call.peer"):
@@ -376,6 +461,8 @@ class QueueEntryView(msgspec.Struct, kw_only=True):
     waited_s: float
     kiosk_name: str
     clerk_id: str | None = None
+    #: an invited third party ringing or in the call
+    guest_id: str | None = None
 
 
 class ClerkView(msgspec.Struct, kw_only=True):
@@ -385,6 +472,10 @@ class ClerkView(msgspec.Struct, kw_only=True):
     since: float
     skills: list[str]
     request_id: str | None = None
+    #: the main call the clerk is in (or rung into, as a guest)
+    call_id: str | None = None
+    #: in (or rung into) ``call_id`` as an invited third party, not as its clerk
+    guest: bool = False
 
 
 class CenterSnapshot(Message, tag="supervisor.snapshot"):
@@ -408,6 +499,9 @@ ClientMessage = (
     | DeclineCall
     | Sdp
     | Hangup
+    | TransferCall
+    | InviteToCall
+    | LeaveCall
     | WatchCenter
 )
 ServerMessage = (
@@ -423,6 +517,7 @@ ServerMessage = (
     | Sdp
     | CallEnded
     | PeerPresence
+    | InviteStatus
     | CenterSnapshot
 )
 

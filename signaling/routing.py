@@ -12,7 +12,13 @@ Rules (docs/architecture.md, "Routing"):
 - a declined request is not offered to the same clerk again for ``decline_cooldown_s``;
 - after a call the clerk is in wrap-up for ``wrap_up_s``, then available again;
 - a lost kiosk keeps its place (held) and a lost party keeps its call for ``resume_grace_s``;
-- estimated wait: position x mean recent handle time / staffed clerks of the skill.
+- estimated wait: position x mean recent handle time / staffed clerks of the skill;
+- a transfer ends the clerk's call and puts the request at the head of the target skill's
+  queue (priority and arrival kept), or rings only the named clerk, falling back to the head
+  of the queue when that ring is not answered; the transferring clerk is skipped for the
+  decline cool-down;
+- an invited third party (guest) rings like a call; once joined they have one leg with the
+  kiosk and one with the clerk, leave on their own, and go when the main call ends.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import heapq
 import itertools
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from shared.protocol import ClerkState, EndReason, ErrorCode, Priority, RequestStatus, Role
@@ -60,6 +66,8 @@ class RingClerk:
     clerk_id: str
     request_id: str
     timeout_s: float
+    #: "call" (from the queue), "transfer" (handed on by a clerk) or "invite" (as a guest)
+    kind: str = "call"
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,7 @@ class RingWithdrawn:
     clerk_id: str
     request_id: str
     reason: str
+    kind: str = "call"
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,43 @@ class PeerPresenceChanged:
     connected: bool
 
 
+@dataclass(frozen=True)
+class Leg:
+    """A peer connection between an invited guest and one party of the main call."""
+
+    call_id: str
+    parent_call_id: str
+    request_id: str
+    #: the kiosk, or the call's clerk: the side that offers
+    party_id: str
+    party_is_kiosk: bool
+    guest_id: str
+
+
+@dataclass(frozen=True)
+class LegBegan:
+    leg: Leg
+
+
+@dataclass(frozen=True)
+class LegEnded:
+    leg: Leg
+    reason: EndReason
+    by: Role | None
+
+
+@dataclass(frozen=True)
+class InviteChanged:
+    """Tell the inviting clerk how their invitation goes."""
+
+    call_id: str
+    request_id: str
+    inviter_id: str
+    guest_id: str
+    #: "ringing", "joined", "declined", "timeout", "lost", "left", "removed"
+    status: str
+
+
 Effect = (
     RingClerk
     | RingWithdrawn
@@ -133,10 +179,25 @@ Effect = (
     | CallFinished
     | RequestLeft
     | PeerPresenceChanged
+    | LegBegan
+    | LegEnded
+    | InviteChanged
 )
 
 
 # --- State ---------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Guest:
+    """A third party invited into a request's call: ringing until ``joined``."""
+
+    clerk_id: str
+    invited_by: str
+    note: str
+    ring_deadline: float | None
+    joined: bool = False
+    legs: tuple[Leg, ...] = ()
 
 
 @dataclass(eq=False)
@@ -167,10 +228,18 @@ class Request:
     ended_by: Role | None = None
     outcome: str | None = None
     last_view: tuple[RequestStatus, int, int | None, int] | None = None
+    #: the clerk who handed this request on; it waits at the head of its queue until answered
+    transferred_from: str | None = None
+    #: the transferring clerk's note for the next one
+    note: str = ""
+    #: when the current call was answered (``answered_at`` stays the first answer)
+    call_answered_at: float | None = None
+    guest: Guest | None = None
 
     @property
-    def sort_key(self) -> tuple[int, float, int]:
-        return (-int(self.priority), self.arrived_at, self.seq)
+    def sort_key(self) -> tuple[int, int, float, int]:
+        transferred = 0 if self.transferred_from is not None else 1
+        return (transferred, -int(self.priority), self.arrived_at, self.seq)
 
     @property
     def queue_key(self) -> tuple[str, str]:
@@ -191,6 +260,8 @@ class Clerk:
     wrap_until: float | None = None
     #: the state to return to when an offline clerk reconnects
     resume_state: ClerkState = ClerkState.AWAY
+    #: ``request_id`` is a call this clerk is invited into (or rung for) as a guest
+    as_guest: bool = False
 
 
 class RoutingEngine:
@@ -205,7 +276,8 @@ class RoutingEngine:
         self.clerks: dict[str, Clerk] = {}
         self._by_kiosk: dict[str, str] = {}
         self._by_call: dict[str, str] = {}
-        self._queues: dict[tuple[str, str], list[tuple[tuple[int, float, int], str]]] = {}
+        self._by_leg: dict[str, str] = {}
+        self._queues: dict[tuple[str, str], list[tuple[tuple[int, int, float, int], str]]] = {}
         self._available: dict[str, set[str]] = {}
         self._staffed: dict[tuple[str, str], int] = {}
         self._handle_times: dict[tuple[str, str], deque[float]] = {}
@@ -432,6 +504,12 @@ class RoutingEngine:
             return effects
         clerk.connected = False
         self.dirty_clerks.add(clerk_id)
+        if clerk.as_guest:
+            # a guest is not waited for: their legs end, the main call goes on
+            request = self.requests.get(clerk.request_id or "")
+            if request is not None:
+                self._end_guest(request, EndReason.CLERK_LOST, None, now, effects, "lost")
+            return self._finish(effects)
         if clerk.state == ClerkState.BUSY:
             request = self.requests.get(clerk.request_id or "")
             if request is not None:
@@ -472,6 +550,8 @@ class RoutingEngine:
     def accept(self, clerk_id: str, request_id: str, now: float) -> list[Effect]:
         clerk = self._clerk(clerk_id)
         request = self.requests.get(request_id)
+        if request is not None and clerk.as_guest and clerk.request_id == request_id:
+            return self._guest_joins(request, clerk, now)
         if (
             request is None
             or clerk.request_id != request_id
@@ -482,7 +562,10 @@ class RoutingEngine:
         effects: list[Effect] = []
         request.status = RequestStatus.IN_CALL
         request.ring_deadline = None
-        request.answered_at = now
+        if request.answered_at is None:
+            request.answered_at = now
+        request.call_answered_at = now
+        request.transferred_from = None
         request.call_id = self._new_id()
         self._by_call[request.call_id] = request_id
         self._touch(request)
@@ -493,9 +576,16 @@ class RoutingEngine:
     def decline(self, clerk_id: str, request_id: str, now: float) -> list[Effect]:
         clerk = self._clerk(clerk_id)
         request = self.requests.get(request_id)
+        effects: list[Effect]
+        if request is not None and clerk.as_guest and clerk.request_id == request_id:
+            if request.guest is None or request.guest.joined:
+                raise RoutingError(ErrorCode.INVALID_STATE, "you already joined: leave instead")
+            effects = []
+            self._end_guest(request, EndReason.CANCELLED, Role.CLERK, now, effects, "declined")
+            return self._finish(effects)
         if request is None or clerk.request_id != request_id or request.clerk_id != clerk_id:
             raise RoutingError(ErrorCode.INVALID_STATE, "this call is not ringing for you")
-        effects: list[Effect] = []
+        effects = []
         until = now + self.config.decline_cooldown_s
         request.declined_until[clerk_id] = until
         self._set_timer(until, "cooldown", request_id)
@@ -513,12 +603,278 @@ class RoutingEngine:
         now: float,
         outcome: str | None = None,
     ) -> list[Effect]:
+        """Hang up the main call, or (``call_id`` a guest leg) end the guest's part in it."""
+        leg_request = self.requests.get(self._by_leg.get(call_id, ""))
+        if leg_request is not None and leg_request.guest is not None:
+            guest = leg_request.guest
+            leg = next(leg for leg in guest.legs if leg.call_id == call_id)
+            if party_id not in (leg.party_id, leg.guest_id):
+                raise RoutingError(ErrorCode.NOT_IN_CALL, "you are not in this call")
+            effects: list[Effect] = []
+            status = "left" if party_id == guest.clerk_id else "removed"
+            self._end_guest(leg_request, EndReason.HANGUP, by, now, effects, status)
+            return self._finish(effects)
         request = self.request_of_call(call_id)
         if request is None or party_id not in (request.kiosk_id, request.clerk_id):
             raise RoutingError(ErrorCode.NOT_IN_CALL, "you are not in this call")
-        effects: list[Effect] = []
+        effects = []
         self._end_call(request, EndReason.HANGUP, by, outcome, now, effects)
         return self._finish(effects)
+
+    # --- Transfer and third party ----------------------------------------------------------
+
+    def transfer(
+        self,
+        call_id: str,
+        *,
+        clerk_id: str,
+        now: float,
+        skill: str | None = None,
+        target_clerk_id: str | None = None,
+        note: str = "",
+        known_skills: Collection[str] | None = None,
+    ) -> list[Effect]:
+        """The clerk of ``call_id`` hands the resident on to ``skill`` or to the named clerk.
+        ``known_skills``, when given, are the skills a transfer may name."""
+        request = self._own_call(call_id, clerk_id)
+        target = self._target(request, clerk_id, skill, target_clerk_id, known_skills)
+        if not request.kiosk_connected:
+            raise RoutingError(ErrorCode.INVALID_STATE, "the resident is reconnecting")
+        effects: list[Effect] = []
+        self._end_guest(request, EndReason.TRANSFERRED, Role.CLERK, now, effects, None)
+        old_call_id = request.call_id or ""
+        effects.append(
+            CallFinished(
+                old_call_id,
+                request.request_id,
+                request.kiosk_id,
+                clerk_id,
+                EndReason.TRANSFERRED,
+                Role.CLERK,
+                None,
+            )
+        )
+        self._by_call.pop(old_call_id, None)
+        request.call_id = None
+        request.clerk_id = None
+        request.call_answered_at = None
+        request.clerk_lost_until = None
+        request.kiosk_lost_until = None
+        request.transferred_from = clerk_id
+        request.note = note
+        if skill is not None:
+            request.skill = skill
+        request.status = RequestStatus.WAITING
+        request.last_view = None
+        until = now + self.config.decline_cooldown_s
+        request.declined_until[clerk_id] = until
+        self._set_timer(until, "cooldown", request.request_id)
+        bisect.insort(
+            self._queues.setdefault(request.queue_key, []), (request.sort_key, request.request_id)
+        )
+        self._dirty_queues.add(request.queue_key)
+        self._touch(request)
+        self._release_clerk(self.clerks[clerk_id], now, effects)
+        if isinstance(target, Clerk):
+            if target.state == ClerkState.AVAILABLE and request.status == RequestStatus.WAITING:
+                self._ring(request, target, now, effects)
+        else:
+            self._dispatch_request(request, now, effects)
+        return self._finish(effects)
+
+    def invite(
+        self,
+        call_id: str,
+        *,
+        clerk_id: str,
+        now: float,
+        target_clerk_id: str | None = None,
+        skill: str | None = None,
+        note: str = "",
+        known_skills: Collection[str] | None = None,
+    ) -> list[Effect]:
+        """The clerk of ``call_id`` rings a third party into it: the named clerk, or the
+        longest-idle available clerk of ``skill``."""
+        request = self._own_call(call_id, clerk_id)
+        if request.guest is not None:
+            raise RoutingError(ErrorCode.INVALID_STATE, "a third party is already invited")
+        named = self._target(request, clerk_id, skill, target_clerk_id, known_skills)
+        target = (
+            named
+            if isinstance(named, Clerk)
+            else self._longest_idle(request.center_id, named, exclude=clerk_id)
+        )
+        if target is None:
+            raise RoutingError(ErrorCode.CLERK_UNAVAILABLE, f"no clerk of {skill} is available")
+        effects: list[Effect] = []
+        deadline = now + self.config.ring_timeout_s
+        request.guest = Guest(target.clerk_id, clerk_id, note, deadline)
+        self._set_timer(deadline, "guest_ring", request.request_id)
+        self._touch(request)
+        target.request_id = request.request_id
+        target.as_guest = True
+        self._set_state(target, ClerkState.RINGING, now, effects)
+        effects.append(
+            RingClerk(target.clerk_id, request.request_id, self.config.ring_timeout_s, "invite")
+        )
+        effects.append(
+            InviteChanged(call_id, request.request_id, clerk_id, target.clerk_id, "ringing")
+        )
+        return self._finish(effects)
+
+    def leave(self, call_id: str, *, clerk_id: str, now: float) -> list[Effect]:
+        """A joined guest leaves; ``call_id`` is the main call or one of their legs."""
+        request = self.requests.get(self._by_leg.get(call_id, "")) or self.request_of_call(
+            call_id
+        )
+        guest = request.guest if request is not None else None
+        if request is None or guest is None or guest.clerk_id != clerk_id:
+            raise RoutingError(ErrorCode.NOT_IN_CALL, "you are not a guest in this call")
+        if not guest.joined:
+            raise RoutingError(ErrorCode.INVALID_STATE, "not joined yet: decline instead")
+        effects: list[Effect] = []
+        self._end_guest(request, EndReason.LEFT, Role.CLERK, now, effects, "left")
+        return self._finish(effects)
+
+    def legs_of(self, party_id: str) -> list[Leg]:
+        """The guest legs ``party_id`` (kiosk, clerk or guest) is a party of."""
+        request = self.request_of_kiosk(party_id)
+        if request is None:
+            clerk = self.clerks.get(party_id)
+            request = self.requests.get(clerk.request_id or "") if clerk is not None else None
+        if request is None or request.guest is None:
+            return []
+        return [leg for leg in request.guest.legs if party_id in (leg.party_id, leg.guest_id)]
+
+    def leg(self, call_id: str) -> Leg | None:
+        request = self.requests.get(self._by_leg.get(call_id, ""))
+        if request is None or request.guest is None:
+            return None
+        return next((leg for leg in request.guest.legs if leg.call_id == call_id), None)
+
+    def _own_call(self, call_id: str, clerk_id: str) -> Request:
+        request = self.request_of_call(call_id)
+        if request is None or request.clerk_id != clerk_id:
+            raise RoutingError(ErrorCode.NOT_IN_CALL, "you are not the clerk of this call")
+        return request
+
+    def _target(
+        self,
+        request: Request,
+        clerk_id: str,
+        skill: str | None,
+        target_clerk_id: str | None,
+        known_skills: Collection[str] | None,
+    ) -> Clerk | str:
+        """The named clerk (available, same center, not the caller), or the checked skill."""
+        if (skill is None) == (target_clerk_id is None):
+            raise RoutingError(ErrorCode.INVALID_MESSAGE, "give exactly one of skill and clerk_id")
+        if skill is not None:
+            if known_skills is not None and skill not in known_skills:
+                raise RoutingError(ErrorCode.UNKNOWN_SKILL, f"no skill {skill!r}")
+            return skill
+        target = self.clerks.get(target_clerk_id or "")
+        if target is None or target.center_id != request.center_id:
+            raise RoutingError(ErrorCode.NO_SUCH_CLERK, "no such clerk in your center")
+        if target.clerk_id == clerk_id:
+            raise RoutingError(ErrorCode.INVALID_STATE, "that is you")
+        if not target.connected or target.state != ClerkState.AVAILABLE:
+            raise RoutingError(
+                ErrorCode.CLERK_UNAVAILABLE, f"{target.name} is {target.state} and cannot take it"
+            )
+        return target
+
+    def _longest_idle(self, center_id: str, skill: str, *, exclude: str) -> Clerk | None:
+        best: Clerk | None = None
+        for clerk_id in self._available.get(center_id, ()):
+            clerk = self.clerks[clerk_id]
+            if clerk_id == exclude or skill not in clerk.skills:
+                continue
+            if best is None or (clerk.idle_since, clerk.clerk_id) < (
+                best.idle_since,
+                best.clerk_id,
+            ):
+                best = clerk
+        return best
+
+    def _guest_joins(self, request: Request, clerk: Clerk, now: float) -> list[Effect]:
+        guest = request.guest
+        if guest is None or guest.joined or request.status != RequestStatus.IN_CALL:
+            raise RoutingError(ErrorCode.INVALID_STATE, "this invitation is no longer ringing")
+        effects: list[Effect] = []
+        main_call = request.call_id or ""
+        guest.joined = True
+        guest.ring_deadline = None
+        guest.legs = (
+            Leg(
+                self._new_id(),
+                main_call,
+                request.request_id,
+                request.kiosk_id,
+                True,
+                clerk.clerk_id,
+            ),
+            Leg(
+                self._new_id(),
+                main_call,
+                request.request_id,
+                request.clerk_id or "",
+                False,
+                clerk.clerk_id,
+            ),
+        )
+        for leg in guest.legs:
+            self._by_leg[leg.call_id] = request.request_id
+        self._touch(request)
+        self._set_state(clerk, ClerkState.BUSY, now, effects)
+        effects.extend(LegBegan(leg) for leg in guest.legs)
+        effects.append(
+            InviteChanged(main_call, request.request_id, guest.invited_by, clerk.clerk_id, "joined")
+        )
+        return self._finish(effects)
+
+    def _end_guest(
+        self,
+        request: Request,
+        reason: EndReason,
+        by: Role | None,
+        now: float,
+        effects: list[Effect],
+        status: str | None,
+    ) -> None:
+        """End the guest's part (their ring, or their legs); ``status`` tells the inviter."""
+        guest, request.guest = request.guest, None
+        if guest is None:
+            return
+        self._touch(request)
+        clerk = self.clerks[guest.clerk_id]
+        if guest.joined:
+            for leg in guest.legs:
+                self._by_leg.pop(leg.call_id, None)
+                effects.append(LegEnded(leg, reason, by))
+        elif status != "declined":
+            ring_reason = status or "call_ended"
+            effects.append(RingWithdrawn(clerk.clerk_id, request.request_id, ring_reason, "invite"))
+        if status is not None:
+            effects.append(
+                InviteChanged(
+                    request.call_id or "",
+                    request.request_id,
+                    guest.invited_by,
+                    guest.clerk_id,
+                    status,
+                )
+            )
+        if clerk.request_id == request.request_id:
+            clerk.request_id = None
+            clerk.as_guest = False
+            if not clerk.connected:
+                clerk.resume_state = ClerkState.AVAILABLE
+                self._set_state(clerk, ClerkState.OFFLINE, now, effects)
+            elif status == "timeout":
+                self._set_state(clerk, ClerkState.AWAY, now, effects)
+            else:
+                self._make_available(clerk, now, effects)
 
     # --- Restart ---------------------------------------------------------------------------
 
@@ -594,7 +950,9 @@ class RoutingEngine:
                 clerk.resume_state = ClerkState.AVAILABLE
             return
         request = self.requests[key]
-        if kind == "ring":
+        if kind == "guest_ring":
+            self._end_guest(request, EndReason.CANCELLED, None, now, effects, "timeout")
+        elif kind == "ring":
             clerk = self.clerks[request.clerk_id or ""]
             self._unring(request, now, effects, reason="timeout")
             self._set_state(clerk, ClerkState.AWAY, now, effects)
@@ -621,6 +979,8 @@ class RoutingEngine:
             return False
         if kind == "ring":
             return request.ring_deadline == deadline
+        if kind == "guest_ring":
+            return request.guest is not None and request.guest.ring_deadline == deadline
         if kind == "held":
             return request.held_until == deadline
         if kind == "kiosk_lost":
@@ -717,11 +1077,13 @@ class RoutingEngine:
         effects: list[Effect],
     ) -> None:
         clerk = self.clerks.get(request.clerk_id or "")
-        if request.answered_at is not None and reason == EndReason.HANGUP:
+        self._end_guest(request, reason, by, now, effects, None)
+        answered = request.call_answered_at or request.answered_at
+        if answered is not None and reason == EndReason.HANGUP:
             samples = self._handle_times.setdefault(
                 request.queue_key, deque(maxlen=self.config.handle_samples)
             )
-            samples.append(now - request.answered_at)
+            samples.append(now - answered)
             self._dirty_queues.add(request.queue_key)
         self._forget(request, reason, now, by, outcome)
         effects.append(
@@ -737,6 +1099,10 @@ class RoutingEngine:
         )
         if clerk is None or clerk.request_id != request.request_id:
             return
+        self._release_clerk(clerk, now, effects)
+
+    def _release_clerk(self, clerk: Clerk, now: float, effects: list[Effect]) -> None:
+        """The clerk's call is over: wrap-up, then available."""
         clerk.request_id = None
         if not clerk.connected:
             clerk.resume_state = ClerkState.AVAILABLE
@@ -779,7 +1145,10 @@ class RoutingEngine:
         self._touch(request)
         clerk.request_id = request.request_id
         self._set_state(clerk, ClerkState.RINGING, now, effects)
-        effects.append(RingClerk(clerk.clerk_id, request.request_id, self.config.ring_timeout_s))
+        kind = "call" if request.transferred_from is None else "transfer"
+        effects.append(
+            RingClerk(clerk.clerk_id, request.request_id, self.config.ring_timeout_s, kind)
+        )
 
     def _make_available(self, clerk: Clerk, now: float, effects: list[Effect]) -> None:
         self._set_state(clerk, ClerkState.AVAILABLE, now, effects)
