@@ -15,6 +15,10 @@ Example ``vwindow.toml``::
     urls = ["turn:turn.example.org:3478", "turn:turn.example.org:3478?transport=tcp"]
     secret = "the coturn static-auth-secret"
     ttl_s = 3600
+
+    [records]
+    retention_days = 1095
+    key_file = "/etc/vwindow/records.key"
 """
 
 from __future__ import annotations
@@ -58,6 +62,21 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class RecordsConfig:
+    #: personal data of a case (card, pages, signature, form values) is purged this long
+    #: after the case closed; statistics stay
+    retention_days: int = 1095
+    #: the AES key of records at rest (32 random bytes, base64); created 0600 at first start
+    #: when missing. Empty: ``<data_dir>/records.key``. ``VWINDOW_RECORDS_KEY`` (the base64
+    #: key itself) takes precedence over the file.
+    key_file: str = ""
+    #: case numbers count per center and local day of this zone
+    timezone: str = "Asia/Shanghai"
+    #: how long after a call its kiosk may still rate it or report 办不成事
+    feedback_window_min: float = 30.0
+
+
+@dataclass(frozen=True)
 class ServerConfig:
     host: str = "127.0.0.1"
     port: int = DEFAULT_PORT
@@ -77,6 +96,7 @@ class ServerConfig:
     routing: RoutingConfig = field(default_factory=RoutingConfig)
     turn: TurnConfig = field(default_factory=TurnConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    records: RecordsConfig = field(default_factory=RecordsConfig)
 
     @property
     def effective_database_url(self) -> str:
@@ -104,6 +124,9 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     turn = dict(raw.get("turn", {}))
     if "VWINDOW_TURN_SECRET" in env:
         turn["secret"] = env["VWINDOW_TURN_SECRET"]
+    records = dict(raw.get("records", {}))
+    if "VWINDOW_RECORDS_KEY_FILE" in env:
+        records["key_file"] = env["VWINDOW_RECORDS_KEY_FILE"]
     config: ServerConfig = _build(ServerConfig, server, "server")
     return replace(
         config,
@@ -111,6 +134,7 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
         routing=_build(RoutingConfig, raw.get("routing", {}), "routing"),
         turn=_build(TurnConfig, turn, "turn"),
         limits=_build(LimitsConfig, raw.get("limits", {}), "limits"),
+        records=_build(RecordsConfig, records, "records"),
     )
 
 

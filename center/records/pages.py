@@ -39,8 +39,10 @@ import msgspec
 from aiohttp import ClientPayloadError, web
 from PIL import Image
 
+from center.records.crypto import RecordsCipher, is_sealed, load_key
 from shared.protocol import ErrorCode
 from signaling.app import CONFIG, HUB, STORE, ApiError, authenticate_caller, json_response
+from signaling.config import ServerConfig
 from signaling.store.repo import KioskIdentity, StaffIdentity
 
 log = logging.getLogger(__name__)
@@ -181,16 +183,18 @@ class PageStore:
     ``CallRecord``.
 
     Every byte of a finished page is written by ``_write_content`` and read back by
-    ``_read_content``; encryption at rest goes into those two methods and nowhere else.
-    ``.part`` files hold an upload only while it is under way and are deleted when it finishes
-    or is discarded.
+    ``_read_content``, which seal it with the records key (AES-256-GCM, bound to the page's
+    request and id) when the store has a cipher. A ``.bin`` written before encryption was
+    turned on is read as it is. ``.part`` files hold an upload only while it is under way and
+    are deleted when it finishes or is discarded.
 
     Blocking file work runs in worker threads; uploads of one page are serialized so that two
     PUTs racing on one offset cannot both append.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cipher: RecordsCipher | None = None) -> None:
         self.root = root
+        self.cipher = cipher
         self._locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
@@ -198,10 +202,17 @@ class PageStore:
     # --- The encryption-at-rest seam -------------------------------------------------------
 
     def _write_content(self, path: Path, data: bytes) -> None:
+        if self.cipher is not None:
+            data = self.cipher.seal(data, _content_context(path))
         _atomic_write(path, data)
 
     def _read_content(self, path: Path) -> bytes:
-        return path.read_bytes()
+        data = path.read_bytes()
+        if is_sealed(data):
+            if self.cipher is None:
+                raise RuntimeError("the page is encrypted and this store has no records key")
+            return self.cipher.open(data, _content_context(path))
+        return data
 
     # --- Async API ------------------------------------------------------------------------
 
@@ -231,6 +242,50 @@ class PageStore:
 
     async def recall(self, call_id: str) -> CallRecord | None:
         return await asyncio.to_thread(self._recall, call_id)
+
+    # --- A request's pages, whichever of its calls brought them (case records) ------------
+
+    async def request_pages(self, center_id: str, request_id: str) -> list[PageMeta]:
+        return await asyncio.to_thread(self._request_pages, center_id, request_id)
+
+    async def request_content(
+        self, center_id: str, request_id: str, page_id: str
+    ) -> tuple[PageMeta, bytes]:
+        return await asyncio.to_thread(self._request_content, center_id, request_id, page_id)
+
+    def purge_request(self, center_id: str, request_id: str) -> int:
+        """Deletes every page of the request (blocking); returns how many finished pages
+        there were. The call-to-request mapping stays: it holds no personal data."""
+        folder = self.root / _safe(center_id) / _safe(request_id)
+        if not folder.is_dir():
+            return 0
+        pages = len(list(folder.glob("*.bin")))
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+        return pages
+
+    def _request_pages(self, center_id: str, request_id: str) -> list[PageMeta]:
+        folder = self.root / _safe(center_id) / _safe(request_id)
+        if not folder.is_dir():
+            return []
+        found = [msgspec.json.decode(p.read_bytes(), type=PageMeta) for p in folder.glob("*.json")]
+        finished = [m for m in found if m.completed is not None]
+        return sorted(finished, key=lambda m: (m.completed or "", m.created, m.page_id))
+
+    def _request_content(
+        self, center_id: str, request_id: str, page_id: str
+    ) -> tuple[PageMeta, bytes]:
+        if not _ID.fullmatch(page_id):
+            raise PageError(404, PageErrorCode.NO_SUCH_PAGE, "malformed page id")
+        folder = self.root / _safe(center_id) / _safe(request_id)
+        meta_path = folder / f"{page_id}.json"
+        if not meta_path.exists():
+            raise PageError(404, PageErrorCode.NO_SUCH_PAGE, f"no page {page_id} in this case")
+        meta = msgspec.json.decode(meta_path.read_bytes(), type=PageMeta)
+        if meta.completed is None:
+            raise PageError(404, PageErrorCode.NO_SUCH_PAGE, f"page {page_id} is not complete")
+        return meta, self._read_content(folder / f"{page_id}.bin")
 
     def _lock(self, call: CallRecord, page_id: str) -> asyncio.Lock:
         key = (call.request_id, page_id)
@@ -418,12 +473,32 @@ class PageStore:
         return meta, self._read_content(self._path(call, page_id, ".bin"))
 
 
+def _content_context(path: Path) -> str:
+    return f"page:{path.parent.name}/{path.stem}"
+
+
 PAGES = web.AppKey("pages", PageStore)
+CIPHER = web.AppKey("records_cipher", RecordsCipher)
+
+
+def records_key_file(config: ServerConfig) -> Path:
+    return Path(config.records.key_file) if config.records.key_file else config.data_dir / (
+        "records.key"
+    )
+
+
+def records_cipher(app: web.Application) -> RecordsCipher:
+    """The app's cipher, loading (or at the first start creating) the key once."""
+    if CIPHER not in app:
+        app[CIPHER] = RecordsCipher(load_key(records_key_file(app[CONFIG])))
+    return app[CIPHER]
 
 
 def add_page_routes(app: web.Application) -> None:
     """The server extension: ``create_app(config, extensions=[add_page_routes])``."""
-    app[PAGES] = PageStore(app[CONFIG].data_dir / "pages")
+    if PAGES in app:
+        return
+    app[PAGES] = PageStore(app[CONFIG].data_dir / "pages", records_cipher(app))
     pages = "/api/v1/calls/{call_id}/pages"
     app.router.add_post(pages, create_page)
     app.router.add_get(pages, list_pages)

@@ -186,3 +186,113 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(60))
     target: Mapped[str | None] = mapped_column(String(120))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- Case records (written by the records service in center.records) ---------------------
+
+
+class CenterCode(Base):
+    """The short code that starts a center's case numbers (``JA01-20261122-0007``)."""
+
+    __tablename__ = "center_codes"
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+
+
+class CaseSequence(Base):
+    """The last case number issued per center and (the center's local) day."""
+
+    __tablename__ = "case_sequences"
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), primary_key=True)
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD
+    last_no: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    """One resident's matter handled in one service request: who, what, how it ended, and
+    the personal data (card, form values; pages live encrypted in the data dir) until the
+    retention period purges it. Statistics columns survive the purge."""
+
+    __tablename__ = "cases"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40), unique=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    request_id: Mapped[str] = mapped_column(String(40), unique=True)
+    call_id: Mapped[str] = mapped_column(String(40), index=True)
+    kiosk_id: Mapped[str] = mapped_column(String(40), index=True)
+    kiosk_name: Mapped[str] = mapped_column(String(120), default="")
+    site_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    clerk_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    clerk_name: Mapped[str] = mapped_column(String(80), default="")
+    #: every clerk who held the case (a transferred call has several)
+    clerk_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    item_code: Mapped[str] = mapped_column(String(40), index=True)
+    item_name: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | closed
+    #: accepted | needs_more | referred | cannot_be_done
+    outcome: Mapped[str | None] = mapped_column(String(20), index=True)
+    opened_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, index=True)
+    #: card fields except the ID number: name, sex, nation, birth_date, address, valid_to...
+    card: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    id_number_masked: Mapped[str | None] = mapped_column(String(40))
+    #: AES-GCM ciphertext of the full number (base64), and its keyed hash for search
+    id_number_sealed: Mapped[str | None] = mapped_column(Text)
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    form: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    signature_page_id: Mapped[str | None] = mapped_column(String(64))
+    missing_materials: Mapped[list[str]] = mapped_column(JSON, default=list)
+    referred_to: Mapped[str] = mapped_column(String(200), default="")
+    close_reason: Mapped[str] = mapped_column(Text, default="")
+    close_note: Mapped[str] = mapped_column(Text, default="")
+    rating_level: Mapped[int | None] = mapped_column(Integer)
+    rating_reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    rated_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    #: when the retention command removed the personal data
+    purged_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
+class CaseEvent(Base):
+    """The case's timeline: opened, card, page reviews, form, transfer, closed..."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(80))  # "staff:<id>" | "kiosk:<id>" | "system"
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class PageReview(Base):
+    """The clerk's verdict on one page of the case; a later verdict replaces it."""
+
+    __tablename__ = "page_reviews"
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    page_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow)
+    by: Mapped[str] = mapped_column(String(40))
+
+
+class FollowUp(Base):
+    """办不成事: a matter that could not be done, for the center to follow up."""
+
+    __tablename__ = "follow_ups"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    center_id: Mapped[str] = mapped_column(ForeignKey("centers.id"), index=True)
+    case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    kiosk_id: Mapped[str | None] = mapped_column(String(40))
+    site_id: Mapped[str | None] = mapped_column(String(40))
+    item_code: Mapped[str | None] = mapped_column(String(40))
+    clerk_id: Mapped[str | None] = mapped_column(String(40), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # kiosk | clerk
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)  # open | closed
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    closed_by: Mapped[str | None] = mapped_column(String(40))
