@@ -108,7 +108,8 @@ class RecordsClient:
         async with self._request("GET", _case(case_number, "pages", page_id)) as response:
             if response.status != 200:
                 raise await _error(response)
-            return await response.read()
+            data: bytes = await response.read()
+            return data
 
     async def search(self, **filters: Any) -> dict[str, Any]:
         """Filters: case_number, date_from, date_to (YYYY-MM-DD or dates), item, site, clerk,
