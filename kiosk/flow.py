@@ -608,7 +608,7 @@ class Session:
             if event.reason == TRANSFERRED:
                 # the server put the request back before the call's end reached us
                 self.in_call = False
-                out.append(ShowMessage("call.transferred"))
+                out.append(ShowMessage("call.ended.transferred"))
                 return
             self.queued = False
             out.append(ShowMessage(f"queue.ended.{event.reason.value}"))
@@ -854,8 +854,8 @@ class Session:
         self.queue_eta_s = None
         self._go(Screen.WAITING, now, out)
         self._arm_still_there(now)
-        out.append(ShowMessage("call.transferred"))
-        out.append(Speak("call.transferred"))
+        out.append(ShowMessage("call.ended.transferred"))
+        out.append(Speak("call.ended.transferred"))
 
     def _answer_form(self, event: FormAnswered, out: list[Command]) -> None:
         form = self.form

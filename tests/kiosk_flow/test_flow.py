@@ -623,7 +623,7 @@ def test_transferred_call_waits_again_for_the_same_item_without_a_wipe() -> None
     d.send(f.FormPushed("form-1", "申请确认"))
     out = d.send(f.CallEnded(TRANSFERRED))
     assert current(d) is f.Screen.WAITING
-    assert f.ShowMessage("call.transferred") in out
+    assert f.ShowMessage("call.ended.transferred") in out
     assert not of(out, f.Wipe) and not of(out, f.HangUp) and not of(out, f.LeaveQueue)
     assert d.s.item == DIBAO and d.s.card == YOUNG and d.s.pages == ["p1"]
     assert d.s.queued and not d.s.in_call and d.s.form is None and d.s.call is None
@@ -641,7 +641,7 @@ def test_transfer_announced_by_the_queue_before_the_call_ends() -> None:
     assert current(d) is f.Screen.WAITING
     out = d.send(f.CallEnded(TRANSFERRED))
     assert current(d) is f.Screen.WAITING and d.s.queued
-    assert f.ShowMessage("call.transferred") in out
+    assert f.ShowMessage("call.ended.transferred") in out
     assert not d.wipes() and d.s.item == DIBAO
 
 
