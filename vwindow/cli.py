@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from center.records.cli import add_records_parser
 from signaling import cli as server_cli
 from vwindow import apps, demo
 from vwindow.server import create_server
@@ -20,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     apps.add_kiosk_parser(sub)
     apps.add_console_parser(sub)
     demo.add_demo_parser(sub)
+    add_records_parser(sub)
     return parser
 
 
