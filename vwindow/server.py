@@ -5,9 +5,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from center.records.routes import add_records_routes
+from center.records.stats_api import add_stats_routes
 from signaling.app import create_app
 from signaling.config import ServerConfig
 
 
 def create_server(config: ServerConfig) -> web.Application:
-    return create_app(config, extensions=[add_records_routes])
+    return create_app(config, extensions=[add_records_routes, add_stats_routes])
