@@ -328,9 +328,11 @@ class Hub:
         kiosk = self.kiosk_info[conn.subject_id]
         request = self.engine.request_of_kiosk(conn.subject_id)
         queue = call = None
+        legs: list[p.CallInfo] = []
         if request is not None:
             if request.status == p.RequestStatus.IN_CALL:
                 call = self._call_info(request, for_kiosk=True)
+                legs = self._legs_info(conn.subject_id)
             else:
                 queue = self._queue_info(request)
         return p.Welcome(
@@ -341,6 +343,7 @@ class Hub:
             server_time=now,
             queue=queue,
             call=call,
+            legs=legs,
             id=hello.id,
         )
 
@@ -348,7 +351,7 @@ class Hub:
         staff = self.staff_info[conn.subject_id]
         clerk = self.engine.clerks.get(staff.staff_id)
         call = None
-        if clerk is not None and clerk.request_id is not None:
+        if clerk is not None and clerk.request_id is not None and not clerk.as_guest:
             request = self.engine.requests.get(clerk.request_id)
             if request is not None and request.status == p.RequestStatus.IN_CALL:
                 call = self._call_info(request, for_kiosk=False)
@@ -361,6 +364,7 @@ class Hub:
             clerk_state=clerk.state if clerk else None,
             skills=list(staff.skills),
             call=call,
+            legs=self._legs_info(staff.staff_id),
             id=hello.id,
         )
 
@@ -441,6 +445,11 @@ class Hub:
             self._relay_sdp(conn, message)
         elif isinstance(message, p.Hangup):
             self._hang_up(conn, message, now)
+        elif isinstance(message, p.TransferCall | p.InviteToCall | p.LeaveCall):
+            if conn.role not in CALL_ROLES:
+                self._forbidden(conn, message)
+            else:
+                await self._hand_on(conn, message, now)
         elif conn.role == Role.KIOSK:
             await self._kiosk_message(conn, message, now)
         else:
@@ -519,14 +528,14 @@ class Hub:
             self._forbidden(conn, message)
 
     def _relay_sdp(self, conn: Connection, message: p.Sdp) -> None:
-        request = self.engine.request_of_call(message.call_id)
-        if request is None or conn.subject_id not in (request.kiosk_id, request.clerk_id):
+        parties = self._parties(message.call_id)
+        if conn.subject_id not in parties:
             self._error(conn, ErrorCode.NOT_IN_CALL, "you are not in this call", message.id)
             return
-        if conn.role == Role.KIOSK:
-            peer = self.staff.get(request.clerk_id or "")
-        else:
-            peer = self.kiosks.get(request.kiosk_id)
+        other_id, other_is_kiosk = next(
+            (party, is_kiosk) for party, is_kiosk in parties.items() if party != conn.subject_id
+        )
+        peer = (self.kiosks if other_is_kiosk else self.staff).get(other_id)
         if peer is None:
             self._error(conn, ErrorCode.INVALID_STATE, "the other side is reconnecting", message.id)
             return
@@ -541,6 +550,63 @@ class Hub:
                 instance=message.instance,
             ),
         )
+
+    def _parties(self, call_id: str) -> dict[str, bool]:
+        """The two parties of a main call or a guest leg (subject id -> is a kiosk)."""
+        request = self.engine.request_of_call(call_id)
+        if request is not None and request.clerk_id is not None:
+            return {request.kiosk_id: True, request.clerk_id: False}
+        leg = self.engine.leg(call_id)
+        if leg is not None:
+            return {leg.party_id: leg.party_is_kiosk, leg.guest_id: False}
+        return {}
+
+    async def _hand_on(
+        self, conn: Connection, message: p.TransferCall | p.InviteToCall | p.LeaveCall, now: float
+    ) -> None:
+        """Transfer, invite or leave; a refusal changes nothing and says why."""
+        staff_id = conn.subject_id
+        if isinstance(message, p.LeaveCall):
+            self._after(now, self.engine.leave(message.call_id, clerk_id=staff_id, now=now))
+            return
+        skills = {item.skill for item in self.catalog.items.values()}
+        if message.clerk_id is not None and message.clerk_id not in self.engine.clerks:
+            # never connected since the server started: known staff are merely unavailable
+            staff = await self.store.list_staff(conn.center_id)
+            if any(s.staff_id == message.clerk_id for s in staff):
+                raise routing.RoutingError(
+                    ErrorCode.CLERK_UNAVAILABLE, "that clerk is not signed in"
+                )
+        request = self.engine.request_of_call(message.call_id)
+        if isinstance(message, p.TransferCall):
+            effects = self.engine.transfer(
+                message.call_id,
+                clerk_id=staff_id,
+                now=now,
+                skill=message.skill,
+                target_clerk_id=message.clerk_id,
+                note=message.note,
+                known_skills=skills,
+            )
+            action = "call.transfer"
+        else:
+            effects = self.engine.invite(
+                message.call_id,
+                clerk_id=staff_id,
+                now=now,
+                skill=message.skill,
+                target_clerk_id=message.clerk_id,
+                note=message.note,
+                known_skills=skills,
+            )
+            action = "call.invite"
+        if request is not None:
+            detail = {"call_id": message.call_id, "skill": message.skill, "to": message.clerk_id}
+            audit = self.store.audit(
+                "staff", staff_id, conn.center_id, action, request.request_id, detail
+            )
+            self.background(audit)
+        self._after(now, effects)
 
     def _hang_up(self, conn: Connection, message: p.Hangup, now: float) -> None:
         outcome = message.outcome if conn.role != Role.KIOSK else None
@@ -612,27 +678,16 @@ class Hub:
                 self._send(conn, p.QueueUpdate(queue=info, ref=tag))
         elif isinstance(effect, routing.RingClerk):
             request = self.engine.requests[effect.request_id]
-            self.writer.put_ring(effect.request_id, effect.clerk_id, now, None)
-            if request.first_ring_at == now:
-                self.metrics.route_seconds.observe(now - request.arrived_at)
+            if effect.kind != "invite":
+                self.writer.put_ring(effect.request_id, effect.clerk_id, now, None)
+                if request.first_ring_at == now:
+                    self.metrics.route_seconds.observe(now - request.arrived_at)
             conn = self.staff.get(effect.clerk_id)
             if conn is not None:
-                self._send(
-                    conn,
-                    p.Ring(
-                        request_id=request.request_id,
-                        item_code=request.item_code,
-                        item_name=request.labels.get("item_name", request.item_code),
-                        skill=request.skill,
-                        priority=request.priority,
-                        kiosk_name=request.labels.get("kiosk_name", request.kiosk_id),
-                        site_name=request.labels.get("site_name"),
-                        waited_s=round(now - request.arrived_at, 1),
-                        timeout_s=effect.timeout_s,
-                    ),
-                )
+                self._send(conn, self._ring(request, effect, now))
         elif isinstance(effect, routing.RingWithdrawn):
-            self.writer.put_ring(effect.request_id, effect.clerk_id, now, effect.reason)
+            if effect.kind != "invite":
+                self.writer.put_ring(effect.request_id, effect.clerk_id, now, effect.reason)
             conn = self.staff.get(effect.clerk_id)
             if conn is not None:
                 self._send(
@@ -649,7 +704,8 @@ class Hub:
                 self.background(self.store.set_staff_last_state(effect.clerk_id, "away"))
         elif isinstance(effect, routing.CallBegan):
             request = self.engine.requests[effect.request_id]
-            self.metrics.wait_seconds.observe(now - request.arrived_at)
+            if request.answered_at == request.call_answered_at:
+                self.metrics.wait_seconds.observe(now - request.arrived_at)
             for to_kiosk, table, key in (
                 (True, self.kiosks, effect.kiosk_id),
                 (False, self.staff, effect.clerk_id),
@@ -677,6 +733,37 @@ class Hub:
                     conn, p.QueueLeft(request_id=effect.request_id, reason=effect.reason, ref=tag)
                 )
             self.metrics.requests_left.labels(reason=str(effect.reason)).inc()
+        elif isinstance(effect, routing.LegBegan):
+            leg = effect.leg
+            request = self.engine.requests[leg.request_id]
+            for party in (leg.party_id, leg.guest_id):
+                conn = self._party_conn(party, leg.party_is_kiosk and party == leg.party_id)
+                if conn is not None:
+                    self._send(conn, p.CallStarted(call=self._leg_info(request, leg, party)))
+        elif isinstance(effect, routing.LegEnded):
+            leg = effect.leg
+            ended = p.CallEnded(
+                call_id=leg.call_id,
+                request_id=leg.request_id,
+                reason=effect.reason,
+                by=effect.by,
+            )
+            for party in (leg.party_id, leg.guest_id):
+                conn = self._party_conn(party, leg.party_is_kiosk and party == leg.party_id)
+                if conn is not None:
+                    self._send(conn, ended)
+        elif isinstance(effect, routing.InviteChanged):
+            conn = self.staff.get(effect.inviter_id)
+            if conn is not None:
+                self._send(
+                    conn,
+                    p.InviteStatus(
+                        call_id=effect.call_id,
+                        guest_id=effect.guest_id,
+                        guest_name=self._staff_name(effect.guest_id),
+                        status=effect.status,
+                    ),
+                )
         elif isinstance(effect, routing.PeerPresenceChanged):
             target = (
                 self.kiosks.get(effect.kiosk_id)
@@ -754,6 +841,7 @@ class Hub:
                 waited_s=round(now - r.arrived_at, 1),
                 kiosk_name=r.labels.get("kiosk_name", r.kiosk_id),
                 clerk_id=r.clerk_id,
+                guest_id=r.guest.clerk_id if r.guest is not None else None,
             )
             for r in self.engine.center_requests(center_id)
         ]
@@ -765,6 +853,8 @@ class Hub:
                 since=c.since,
                 skills=sorted(c.skills),
                 request_id=c.request_id,
+                call_id=self._call_of(c),
+                guest=c.as_guest,
             )
             for c in self.engine.center_clerks(center_id)
         ]
@@ -783,6 +873,72 @@ class Hub:
             staffed=self.engine.staffed(request.center_id, request.skill),
         )
 
+    def _call_of(self, clerk: routing.Clerk) -> str | None:
+        request = self.engine.requests.get(clerk.request_id or "")
+        return request.call_id if request is not None else None
+
+    def _staff_name(self, staff_id: str | None) -> str:
+        staff = self.staff_info.get(staff_id or "")
+        if staff is not None:
+            return staff.display_name
+        clerk = self.engine.clerks.get(staff_id or "")
+        return clerk.name if clerk is not None else "工作人员"
+
+    def _party_conn(self, party_id: str, is_kiosk: bool) -> Connection | None:
+        return (self.kiosks if is_kiosk else self.staff).get(party_id)
+
+    def _ring(self, request: routing.Request, effect: routing.RingClerk, now: float) -> p.Ring:
+        note, from_id, call_id = "", None, None
+        if effect.kind == "invite" and request.guest is not None:
+            note, from_id, call_id = request.guest.note, request.guest.invited_by, request.call_id
+        elif effect.kind == "transfer":
+            note, from_id = request.note, request.transferred_from
+        return p.Ring(
+            request_id=request.request_id,
+            item_code=request.item_code,
+            item_name=request.labels.get("item_name", request.item_code),
+            skill=request.skill,
+            priority=request.priority,
+            kiosk_name=request.labels.get("kiosk_name", request.kiosk_id),
+            site_name=request.labels.get("site_name"),
+            waited_s=round(now - request.arrived_at, 1),
+            timeout_s=effect.timeout_s,
+            kind=effect.kind,
+            note=note,
+            from_clerk=self._staff_name(from_id) if from_id is not None else None,
+            call_id=call_id,
+        )
+
+    def _legs_info(self, party_id: str) -> list[p.CallInfo]:
+        legs = self.engine.legs_of(party_id)
+        return [self._leg_info(self.engine.requests[leg.request_id], leg, party_id) for leg in legs]
+
+    def _leg_info(self, request: routing.Request, leg: routing.Leg, party_id: str) -> p.CallInfo:
+        """A guest leg as ``party_id`` sees it: the kiosk or the clerk offers, the guest
+        answers."""
+        if party_id == leg.guest_id:
+            peer_role = "kiosk" if leg.party_is_kiosk else "clerk"
+            if leg.party_is_kiosk:
+                peer_name = request.labels.get("kiosk_name", request.kiosk_id)
+            else:
+                peer_name = self._staff_name(leg.party_id)
+        else:
+            peer_role, peer_name = "guest", self._staff_name(leg.guest_id)
+        staff = self.staff_info.get(leg.guest_id) if party_id != leg.guest_id else None
+        return p.CallInfo(
+            call_id=leg.call_id,
+            request_id=request.request_id,
+            you_offer=party_id == leg.party_id,
+            peer_name=peer_name,
+            item_code=request.item_code,
+            item_name=request.labels.get("item_name", request.item_code),
+            window_no=staff.window_no if staff else None,
+            site_name=request.labels.get("site_name"),
+            leg="guest",
+            parent_call_id=leg.parent_call_id,
+            peer_role=peer_role,
+        )
+
     def _call_info(self, request: routing.Request, for_kiosk: bool) -> p.CallInfo:
         staff = self.staff_info.get(request.clerk_id or "")
         if for_kiosk:
@@ -798,6 +954,7 @@ class Hub:
             item_name=request.labels.get("item_name", request.item_code),
             window_no=staff.window_no if staff else None,
             site_name=request.labels.get("site_name"),
+            peer_role="clerk" if for_kiosk else "kiosk",
         )
 
     # --- Sending ----------------------------------------------------------------------------
