@@ -1,7 +1,9 @@
 """``vwindow console --headless``: a clerk's whole scripted session without a screen: log in,
-go available, accept the ring, see the resident's card, view each scanned page as it
-arrives, ask for one page again, push the form to be confirmed and signed, send the receipt
-and close the case. Prints a transcript; returns a summary with timings."""
+go available, accept the ring, open the case in the records (which issues its number), store
+the resident's card, view and accept each scanned page as it arrives, reject one and ask for
+it again, push the form to be confirmed and signed and record it, close the case with its
+outcome, send the receipt with the case number. Prints a transcript; returns a summary with
+timings."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ import asyncio
 import datetime as dt
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import msgspec
 
 from shared import protocol as p
 from shared.call import messages as m
@@ -24,6 +28,7 @@ from shared.call.session import CallConfig, CallSession, CallState
 from shared.call.turn_client import fetch_ice_servers
 from shared.call.upload import PageUploader
 from shared.identity import mask_id_number
+from shared.records_client import RecordsClient, RecordsError
 from shared.signaling_client import SignalingClient
 from shared.transcript import Transcript
 
@@ -36,6 +41,10 @@ class ConsoleOptions:
     pages_expected: int = 3
     rescan: bool = True
     outcome: str = "accepted"
+    #: what closing needs for the other outcomes
+    missing_materials: tuple[str, ...] = ("户口簿",)
+    referred_to: str = "区医保中心"
+    reason: str = "需要本人到场核验"
     media: MediaConfig = field(default_factory=lambda: MediaConfig(synthetic_label="console"))
     ice_policy: IcePolicy = field(default_factory=IcePolicy)
     relay_only: bool = False
@@ -59,6 +68,9 @@ class HeadlessConsole:
         self.http: aiohttp.ClientSession | None = None
         self.token = ""
         self.uploader: PageUploader | None = None
+        self.records: RecordsClient | None = None
+        self.case_number: str | None = None
+        self.case_ready = asyncio.Event()
         self.signaling: SignalingClient | None = None
         self.agent = CallAgent(
             config_for_call=self._call_config,
@@ -82,6 +94,7 @@ class HeadlessConsole:
             self.token = await self._login()
             ws_url = self.options.server_url.replace("http", "ws", 1) + "/ws"
             self.uploader = PageUploader(self.options.server_url, self.token, http)
+            self.records = RecordsClient(self.options.server_url, self.token, http)
             self.signaling = SignalingClient(
                 ws_url, self.token, self._on_signal, session=http, app="console"
             )
@@ -114,20 +127,36 @@ class HeadlessConsole:
             self.say("available")
         await self.call_started.wait()
         session = self.agent.session
-        assert session is not None
+        assert session is not None and self.records is not None
+        case = await self.records.open_case(session.call_id)
+        case_number: str = case["case_number"]
+        self.case_number = case_number
+        self.case_ready.set()
+        self.say(f"case {case_number} opened")
         await session.wait_media()
         self.media_at = time.perf_counter()
         self.say("resident on screen, audio flowing")
         await self._wait_pages(self.options.pages_expected)
         if self.options.rescan and self.pages:
             blurred = self.pages[min(1, len(self.pages) - 1)]
+            if blurred.path == "upload":
+                await self.records.review_page(case_number, blurred.page_id, False, "看不清")
+            await self.records.add_event(case_number, "scan_again", blurred.label)
             await session.send(
                 m.DeviceCommand(command="scan_again", page_id=blurred.page_id, note="看不清")
             )
-            self.say(f"asked to scan '{blurred.label}' again")
+            self.say(f"rejected '{blurred.label}' (看不清) and asked to scan it again")
             await self._wait_pages(self.options.pages_expected + 1)
         await self._confirm_form(session)
-        case_number = new_case_number()
+        closed = await self.records.close_case(
+            case_number,
+            self.options.outcome,
+            missing_materials=(
+                self.options.missing_materials if self.options.outcome == "needs_more" else ()
+            ),
+            referred_to=self.options.referred_to if self.options.outcome == "referred" else "",
+            reason=self.options.reason if self.options.outcome == "cannot_be_done" else "",
+        )
         call = self.agent.call
         await session.send(
             m.Receipt(
@@ -135,20 +164,26 @@ class HeadlessConsole:
                 item_name=call.item_name if call else "",
                 outcome=self.options.outcome,
                 tracking_url=f"{self.options.server_url}/track/{case_number}",
+                missing_materials=list(closed["missing_materials"]),
             )
         )
-        self.say(f"case {case_number} {self.options.outcome}; receipt sent")
+        self.say(f"case {case_number} closed: {self.options.outcome}; receipt sent")
         await asyncio.sleep(0.3)  # let the rating arrive before hanging up
         assert self.signaling is not None
         await self.signaling.send(
             p.Hangup(call_id=session.call_id, reason="done", outcome=self.options.outcome)
         )
         self.say("closed the case and hung up")
+        recorded = await self.records.get_case(case_number)
         stats = session.stats
         latencies = sorted(stats.latency_ms)
         return {
             "outcome": self.options.outcome,
             "case_number": case_number,
+            "case_pages": len(recorded["pages"]),
+            "accepted_pages": sum(
+                1 for page in recorded["pages"] if (page["review"] or {}).get("accepted")
+            ),
             "pages": len(self.pages),
             "page_delays_ms": [round(page.delay_ms, 1) for page in self.pages],
             "rating": self.rating.level if self.rating else None,
@@ -170,11 +205,23 @@ class HeadlessConsole:
             ),
             m.FormField(key="date", label="日期", value=dt.date.today().isoformat()),
         ]
-        await session.send(
-            m.FormPushed(form_id="form-" + secrets.token_hex(4), title="申请确认", fields=fields)
-        )
+        form = m.FormPushed(form_id="form-" + secrets.token_hex(4), title="申请确认", fields=fields)
+        await session.send(form)
+        assert self.records is not None and self.case_number is not None
+        await self.records.add_event(self.case_number, "form_pushed", form.form_id)
         self.say("form pushed to the kiosk for confirmation and signature")
         answer = await self.form_answer
+        await self.records.put_form(
+            self.case_number,
+            {
+                "form_id": form.form_id,
+                "title": form.title,
+                "fields": [msgspec.to_builtins(f) for f in form.fields],
+                "confirmed": answer.confirmed,
+                "signature_page_id": answer.signature_page_id,
+                "comment": answer.comment,
+            },
+        )
         if answer.confirmed:
             self.say(f"resident confirmed; signature page {answer.signature_page_id}")
         else:
@@ -207,6 +254,7 @@ class HeadlessConsole:
         if isinstance(message, m.CardData):
             self.card = message
             self.say(f"card: {message.name}, {mask_id_number(message.id_number)}")
+            await self._record(lambda records, n: records.put_card(n, message), "card")
         elif isinstance(message, m.PageAnnounced):
             if message.path == "upload":
                 await self._fetch_page(message)
@@ -243,7 +291,23 @@ class HeadlessConsole:
         if len(data) != message.size:
             self.say(f"page {message.page_id} size differs from its announcement")
             return
+        # accepted before it counts as viewed, so a later rejection is the last word
+        await self._record(
+            lambda records, n: records.review_page(n, message.page_id, True), "page review"
+        )
         await self._viewed(message, "upload")
+
+    async def _record(
+        self, change: Callable[[RecordsClient, str], Awaitable[object]], what: str
+    ) -> None:
+        """Writes to the case once it is open; a refusal is told, not fatal, as at a
+        console whose records service is briefly unreachable."""
+        await self.case_ready.wait()
+        assert self.records is not None and self.case_number is not None
+        try:
+            await change(self.records, self.case_number)
+        except RecordsError as exc:
+            self.say(f"records refused the {what}: {exc.code} ({exc.reason})")
 
     async def _viewed(self, message: m.PageAnnounced, path: str) -> None:
         delay = (time.time() - message.captured_at) * 1000 if message.captured_at else 0.0
@@ -266,7 +330,3 @@ class HeadlessConsole:
             ice_policy=self.options.ice_policy,
         )
 
-
-def new_case_number() -> str:
-    """A readable case number until the records service (cases) issues them."""
-    return dt.date.today().strftime("%Y%m%d") + "-" + secrets.token_hex(3).upper()

@@ -1,7 +1,8 @@
 """``vwindow kiosk --headless``: a whole scripted visit from the kiosk's side, without a
 screen: join the queue for an item, present (simulated) card data, wait, take the call with
 synthetic or real media, send scanned pages, re-scan on request, confirm and sign the form,
-take the receipt, rate the service. Prints a transcript; returns a summary."""
+take the receipt, rate the service (on the data channel for the clerk's screen, and to the
+records API, where it counts). Prints a transcript; returns a summary."""
 
 from __future__ import annotations
 
@@ -25,12 +26,15 @@ from shared.call.media import MediaConfig
 from shared.call.session import CallConfig, CallSession, CallState
 from shared.call.turn_client import fetch_ice_servers
 from shared.call.upload import PageUploader
+from shared.records_client import RecordsClient, RecordsError
 from shared.signaling_client import SignalingClient
 from shared.transcript import Transcript
 
 #: GB 11643's published worked example: a valid number that belongs to nobody
 DEMO_ID_NUMBER = "11010519491231002X"
 PAGE_LABELS = ("身份证正反面", "社保卡", "申请表")
+RATING_LEVEL = 5
+RATING_REASONS = ("态度好", "办事快")
 
 
 @dataclass
@@ -67,6 +71,8 @@ class HeadlessKiosk:
         self.call_ready = asyncio.Event()
         self.pages_sent: list[str] = []
         self.receipt: m.Receipt | None = None
+        self.records: RecordsClient | None = None
+        self.rated_case: str | None = None
         self.accepted_at: float | None = None
         self.media_at: float | None = None
         self.vault = SessionVault(options.runtime_root)
@@ -87,6 +93,7 @@ class HeadlessKiosk:
         async with aiohttp.ClientSession() as http:
             self.http = http
             self.uploader = PageUploader(self.options.server_url, self.options.credential, http)
+            self.records = RecordsClient(self.options.server_url, self.options.credential, http)
             self.signaling = SignalingClient(
                 ws_url, self.options.credential, self._on_signal, session=http, app="kiosk"
             )
@@ -136,6 +143,7 @@ class HeadlessKiosk:
             "reason": str(outcome.reason),
             "pages": len(self.pages_sent),
             "case_number": self.receipt.case_number if self.receipt else None,
+            "rated_case": self.rated_case,
             "reconnects": session.stats.reconnects,
         }
 
@@ -231,10 +239,21 @@ class HeadlessKiosk:
         elif isinstance(message, m.Receipt):
             self.receipt = message
             self.say(f"receipt: case {message.case_number}, {message.outcome}")
-            await session.send(m.Rating(level=5, reasons=["态度好", "办事快"]))
-            self.say("resident rated the service 5/5")
+            await session.send(m.Rating(level=RATING_LEVEL, reasons=list(RATING_REASONS)))
+            await self._rate(session.call_id)
+            self.say(f"resident rated the service {RATING_LEVEL}/5")
         elif isinstance(message, m.ChannelError):
             self.say(f"clerk's side refused a message: {message.code} ({message.reason})")
+
+    async def _rate(self, call_id: str) -> None:
+        assert self.records is not None
+        try:
+            rated = await self.records.rate_call(call_id, RATING_LEVEL, RATING_REASONS)
+        except RecordsError as exc:
+            # the clerk still saw it on the channel; the resident is not kept waiting
+            self.say(f"the server did not take the rating: {exc.code} ({exc.reason})")
+            return
+        self.rated_case = rated["case_number"]
 
     async def _on_ended(self, message: p.CallEnded) -> None:
         self.say(f"call ended: {message.reason}, outcome {message.outcome}")
