@@ -14,6 +14,14 @@ Example ``kiosk.toml``::
     camera = "/dev/video0"                    # empty: synthetic picture (demo)
     microphone = "default"
 
+    [screens]
+    upper = 0              # the screen index showing the clerk (QGuiApplication.screens())
+    lower = 1              # the touch screen; the same index (or one screen) shares it
+    fullscreen = true      # kiosk mode: no title bar, no way out but the admin exit
+    admin_pin = "246810"   # the admin exit: long press on the corner, then this PIN
+    language = "zh_CN"     # or "en"
+    elderly = false        # elderly mode (larger type, higher contrast) by default
+
 Device strings are described in docs/devices-*.md.
 """
 
@@ -42,12 +50,34 @@ class DevicesConfig:
 
 
 @dataclass(frozen=True)
+class ScreensConfig:
+    upper: int = 0
+    lower: int = 1
+    fullscreen: bool = True
+    #: digits only; empty disables the admin exit (stop the kiosk from the system instead)
+    admin_pin: str = ""
+    language: str = "zh_CN"
+    elderly: bool = False
+
+    def __post_init__(self) -> None:
+        if self.upper < 0 or self.lower < 0:
+            raise KioskConfigError("[screens] upper and lower are screen numbers from 0")
+        if self.admin_pin and not (self.admin_pin.isascii() and self.admin_pin.isdigit()):
+            raise KioskConfigError("[screens] admin_pin must be digits (typed on a keypad)")
+        if self.language not in ("zh_CN", "en"):
+            raise KioskConfigError(
+                f"[screens] language {self.language!r}: expected \"zh_CN\" or \"en\""
+            )
+
+
+@dataclass(frozen=True)
 class KioskConfig:
     server: str = "http://127.0.0.1:8420"
     credential_file: Path = Path("kiosk.credential")
     runtime_dir: Path | None = None
     selftest_timeout_s: float = 10.0
     devices: DevicesConfig = field(default_factory=DevicesConfig)
+    screens: ScreensConfig = field(default_factory=ScreensConfig)
     #: raw ``[reader_profiles]`` table, handed to the card backend
     reader_profiles: dict[str, Any] = field(default_factory=dict)
 
@@ -70,14 +100,18 @@ def load_kiosk_config(path: Path | None) -> KioskConfig:
         raise KioskConfigError(f"cannot read kiosk config {path}: {exc}") from exc
     kiosk = dict(raw.get("kiosk", {}))
     devices = dict(raw.get("devices", {}))
-    _known(kiosk, KioskConfig, "kiosk", skip={"devices", "reader_profiles"})
+    screens = dict(raw.get("screens", {}))
+    _known(kiosk, KioskConfig, "kiosk", skip={"devices", "screens", "reader_profiles"})
     _known(devices, DevicesConfig, "devices")
+    _known(screens, ScreensConfig, "screens")
+    _typed(screens, ScreensConfig, "screens")
     for key in ("credential_file", "runtime_dir"):
         if key in kiosk:
             kiosk[key] = (path.parent / Path(kiosk[key]).expanduser()).resolve()
     return KioskConfig(
         **kiosk,
         devices=DevicesConfig(**devices),
+        screens=ScreensConfig(**screens),
         reader_profiles=dict(raw.get("reader_profiles", {})),
     )
 
@@ -89,3 +123,16 @@ def _known(
     unknown = set(values) - names
     if unknown:
         raise KioskConfigError(f"unknown key(s) in [{section}]: {', '.join(sorted(unknown))}")
+
+
+def _typed(values: dict[str, Any], cls: type[Any], section: str) -> None:
+    """TOML gives typed values; refuse a wrong type with the key's name (``true`` where a
+    number belongs would otherwise pass as 1)."""
+    for f in fields(cls):
+        if f.name not in values:
+            continue
+        value, default = values[f.name], getattr(cls(), f.name)
+        if type(value) is not type(default):
+            raise KioskConfigError(
+                f"[{section}] {f.name} = {value!r}: expected {type(default).__name__}"
+            )
