@@ -204,7 +204,7 @@ class KioskController:
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], dt.date] = dt.date.today,
         on_exit: Callable[[], None] | None = None,
-        on_language: Callable[[str], None] | None = None,
+        on_language: Callable[[str], object] | None = None,
     ) -> None:
         self.view = view
         self.options = options
@@ -765,8 +765,8 @@ class KioskController:
 
     async def _on_call(self, session: CallSession) -> None:
         call = self.agent.call
-        if call is None:
-            return
+        if call is None or session is not self.agent.session:
+            return  # an invited third party's leg: the main call goes on as it was
         self._call = call
         self._last_call_id = call.call_id
         self._video_seen = (0, time.monotonic())
@@ -780,6 +780,8 @@ class KioskController:
                 await self._send_on_call(card)
 
     async def _on_call_state(self, session: CallSession, state: CallState, why: str) -> None:
+        if session is not self.agent.session:
+            return
         if state is CallState.RECONNECTING:
             self._set_status(reconnecting=True, quality="poor")
             if self.session.in_call and not self.session.reconnecting:
@@ -790,8 +792,8 @@ class KioskController:
                 self.feed(flow.CallState(reconnecting=False))
 
     async def _on_call_ended(self, message: p.CallEnded) -> None:
-        if self._call is not None and message.call_id != self._call.call_id:
-            return
+        if message.call_id != self._last_call_id:
+            return  # a guest's leg, or a call this session no longer has
         self._call = None
         self.remote_frames.close()
         self.local_frames.close()

@@ -1,0 +1,168 @@
+"""The kiosk app: the Qt application, its translations, the two screens, the devices and the
+controller, on one qasync loop (``shared.ui.loop.run_with_qt``).
+
+It ends on the admin exit (gesture + PIN on the screens), on SIGINT/SIGTERM, or when the
+server refuses the kiosk's credential for good; a visit in progress is wiped first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import KioskConfig, ScreensConfig
+from kiosk.devices.manager import DeviceManager
+from kiosk.ui import view_api as v
+from kiosk.ui.controller import ControllerOptions, KioskController
+from shared.call.ice import IcePolicy
+from shared.call.media import MediaConfig
+from shared.signaling_client import LinkRefused
+from shared.ui.i18n import Translations
+from shared.ui.loop import qt_application, run_with_qt
+
+log = logging.getLogger(__name__)
+
+I18N_FOLDER = Path(__file__).resolve().parent / "i18n"
+
+ScreensFactory = Callable[[ScreensConfig, Translations], v.KioskView]
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """What the command line adds to the config file."""
+
+    credential: str
+    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    relay_only: bool = False
+    #: ``None``: from the config's camera and microphone (empty = synthetic)
+    media: MediaConfig | None = None
+    scan_delay_s: float = 3.0
+
+
+def real_screens(config: ScreensConfig, translations: Translations) -> v.KioskView:
+    """``KioskScreens`` on the configured screens (one window holding both panes when the
+    machine has one screen)."""
+    from kiosk.ui.window import KioskScreens
+
+    return KioskScreens(
+        upper_screen=config.upper,
+        lower_screen=config.lower,
+        admin_pin=config.admin_pin,
+        kiosk_mode=config.fullscreen,
+        translations=translations,
+    )
+
+
+class KioskApp:
+    """Assembles and runs the pieces; also used by the tests and the benchmark."""
+
+    def __init__(
+        self,
+        config: KioskConfig,
+        options: AppOptions,
+        *,
+        app: QApplication | None = None,
+        make_screens: ScreensFactory = real_screens,
+        controller_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.options = options
+        self.app = app or qt_application()
+        self.translations = Translations(self.app, {"kiosk": I18N_FOLDER})
+        self.view = make_screens(config.screens, self.translations)
+        self.devices = DeviceManager(config.devices, config.reader_profiles)
+        devices = config.devices
+        media = options.media or MediaConfig(
+            video_device=devices.camera, audio_device=devices.microphone, synthetic_label="kiosk"
+        )
+        self.controller = KioskController(
+            self.view,
+            ControllerOptions(
+                server_url=config.server.rstrip("/"),
+                credential=options.credential,
+                media=media,
+                ice_policy=options.ice_policy,
+                relay_only=options.relay_only,
+                runtime_root=config.runtime_dir,
+                scan_delay_s=options.scan_delay_s,
+                **(controller_options or {}),
+            ),
+            self.devices,
+            # the screens switch the translations themselves
+            on_exit=self.stop,
+        )
+        self._stop = asyncio.Event()
+        self.exit_status = 0
+
+    def stop(self, status: int = 0) -> None:
+        self.exit_status = status
+        self._stop.set()
+
+    async def start(self) -> None:
+        self._stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            # the windows refuse to close (kiosk mode): a signal ends the app through here
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(signum, self.stop)
+        await self.devices.start()
+        await self.controller.start()
+        self.view.set_language(self.config.screens.language)
+        self.view.set_elderly_mode(self.config.screens.elderly)
+        show = getattr(self.view, "show", None)
+        if callable(show):
+            show()
+
+    async def wait(self) -> int:
+        signaling = self.controller.signaling
+        assert signaling is not None
+        refused = asyncio.ensure_future(signaling.wait_connected(timeout=10**9))
+        stopped = asyncio.ensure_future(self._stop.wait())
+        done, _ = await asyncio.wait({refused, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if refused in done and refused.exception() is not None:
+            error = refused.exception()
+            if isinstance(error, LinkRefused):
+                log.error("the server refused this kiosk: %s", error)
+                self.exit_status = 3
+            else:
+                await stopped
+        elif refused in done:
+            await stopped  # connected: run until stopped
+        refused.cancel()
+        return self.exit_status
+
+    async def close(self) -> None:
+        await self.controller.close()
+        await self.devices.close()
+        close = getattr(self.view, "close", None)
+        if callable(close):
+            close()
+
+    async def run(self) -> int:
+        await self.start()
+        try:
+            return await self.wait()
+        finally:
+            await self.close()
+
+
+def run_kiosk_app(
+    config: KioskConfig,
+    options: AppOptions,
+    *,
+    argv: list[str] | None = None,
+    make_screens: ScreensFactory = real_screens,
+) -> int:
+    """The kiosk app until the admin exit or a signal; the process's exit status."""
+    app = qt_application(argv)
+    app.setApplicationName("vwindow-kiosk")
+    kiosk = KioskApp(config, options, app=app, make_screens=make_screens)
+    return run_with_qt(app, kiosk.run)
