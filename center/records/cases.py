@@ -269,7 +269,7 @@ class CaseService:
                 "cannot_be_done": [
                     {
                         "reason": e.detail,
-                        "by": e.actor.partition(":")[0],
+                        "by": "kiosk" if e.actor.startswith("kiosk") else "clerk",
                         "at": _iso(e.at),
                     }
                     for e in events
@@ -575,7 +575,10 @@ class CaseService:
         async with self._db.session() as session:
             return cast(FollowUp | None, await session.get(FollowUp, follow_up_id))
 
-    async def close_follow_up(self, follow_up_id: str, note: str, staff_id: str) -> FollowUp:
+    async def close_follow_up(
+        self, follow_up_id: str, note: str, staff_id: str
+    ) -> dict[str, Any]:
+        """Closing twice keeps the first closing."""
         async with self._db.session() as session:
             row = await session.get(FollowUp, follow_up_id)
             if row is None:
@@ -583,7 +586,8 @@ class CaseService:
             if row.status != "closed":
                 row.status, row.note = "closed", note
                 row.closed_at, row.closed_by = utcnow(), staff_id
-            return row
+            case = await session.get(Case, row.case_id) if row.case_id else None
+            return follow_up_view(row, case.case_number if case else None)
 
 
 def follow_up_view(row: FollowUp, case_number: str | None = None) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from aiohttp import web
 from sqlalchemy import select
 
 from center.records import rules
-from center.records.cases import CallFacts, CaseService, SearchFilters, follow_up_view
+from center.records.cases import CallFacts, CaseService, SearchFilters
 from center.records.pages import PAGES, PageError, add_page_routes, records_cipher
 from center.records.rules import RecordsErrorCode, RuleError
 from shared.protocol import ErrorCode
@@ -272,9 +272,11 @@ async def _call_facts(request: web.Request, call_id: str) -> CallFacts | None:
             item_code=live.item_code,
             ended_at=None,
         )
-    store = request.app[STORE]
-    async with store.db.session() as session:
-        row = await session.scalar(select(ServiceRequest).where(ServiceRequest.call_id == call_id))
+    row = await _request_of_call(request, call_id)
+    if row is None:
+        # the call may have ended a moment ago, before its row was written behind
+        await request.app[HUB].writer.flush()
+        row = await _request_of_call(request, call_id)
     if row is None:
         return None
     # a call that ended a moment ago may not have its end written yet (written behind)
@@ -288,6 +290,14 @@ async def _call_facts(request: web.Request, call_id: str) -> CallFacts | None:
         item_code=row.item_code,
         ended_at=ended_at,
     )
+
+
+async def _request_of_call(request: web.Request, call_id: str) -> ServiceRequest | None:
+    async with request.app[STORE].db.session() as session:
+        row: ServiceRequest | None = await session.scalar(
+            select(ServiceRequest).where(ServiceRequest.call_id == call_id)
+        )
+        return row
 
 
 async def _kiosk_call(request: web.Request) -> tuple[KioskIdentity, CallFacts]:
@@ -518,5 +528,4 @@ async def close_follow_up(request: web.Request) -> web.Response:
     note = (await _body(request, NoteBody)).note
     if len(note) > rules.MAX_TEXT:
         raise ApiError(400, ErrorCode.INVALID_MESSAGE, "note too long")
-    closed = await cases.close_follow_up(follow_up.id, note.strip(), staff.staff_id)
-    return json_response(follow_up_view(closed))
+    return json_response(await cases.close_follow_up(follow_up.id, note.strip(), staff.staff_id))
