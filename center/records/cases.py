@@ -82,6 +82,7 @@ class CaseService:
         self.pages = pages
         self.cipher = cipher
         self.config = config
+        self._codes: dict[str, str] = {}
 
     @property
     def _db(self) -> Database:
@@ -94,11 +95,11 @@ class CaseService:
         existing = await self.case_of_request(call.request_id)
         if existing is not None:
             return await self._join(existing, call), False
+        code = await self.center_code(call.center_id)
         try:
             async with self._db.session() as session:
                 # the number first: it is the transaction's first write, so on SQLite it
                 # takes the write lock at once instead of failing to upgrade a read lock
-                code = await self._center_code(session, call.center_id)
                 now = utcnow()
                 day = rules.local_day(now, self.config.timezone)
                 number = await self._next_number(session, call.center_id, day)
@@ -159,20 +160,35 @@ class CaseService:
             )
             return row
 
-    async def _center_code(self, session: AsyncSession, center_id: str) -> str:
-        code = await session.scalar(
-            select(CenterCode.code).where(CenterCode.center_id == center_id)
-        )
-        if code is not None:
-            return code
-        taken = set((await session.scalars(select(CenterCode.code))).all())
-        candidates = rules.center_code_candidates(center_id)
-        chosen = next((c for c in candidates if c not in taken), None)
-        if chosen is None:
-            chosen = secrets.token_hex(6).upper()
-        session.add(CenterCode(center_id=center_id, code=chosen))
-        await session.flush()
-        return chosen
+    async def center_code(self, center_id: str) -> str:
+        """The center's code, chosen once (in its own transaction, so that two first cases
+        of a center racing agree on one) and cached: it never changes."""
+        if center_id in self._codes:
+            return self._codes[center_id]
+        table = cast(Table, CenterCode.__table__)
+        for _ in range(5):
+            async with self._db.session() as session:
+                code = await session.scalar(
+                    select(CenterCode.code).where(CenterCode.center_id == center_id)
+                )
+            if code is not None:
+                self._codes[center_id] = code
+                return code
+            async with self._db.session() as session:
+                taken = set((await session.scalars(select(CenterCode.code))).all())
+            candidates = rules.center_code_candidates(center_id)
+            chosen = next((c for c in candidates if c not in taken), secrets.token_hex(6).upper())
+            insert = (sqlite.insert if self._db.is_sqlite else postgresql.insert)(table)
+            try:
+                async with self._db.session() as session:
+                    await session.execute(
+                        insert.values(center_id=center_id, code=chosen).on_conflict_do_nothing(
+                            index_elements=["center_id"]
+                        )
+                    )
+            except IntegrityError:
+                continue  # another center took that code at the same moment: choose again
+        raise RuntimeError(f"could not choose a case-number code for center {center_id}")
 
     async def _next_number(self, session: AsyncSession, center_id: str, day: str) -> int:
         """One atomic upsert: concurrent opens queue on the row (PostgreSQL) or the database
