@@ -76,6 +76,8 @@ class KioskApp:
         self.config = config
         self.options = options
         self.app = app or qt_application()
+        # the app ends through stop() and wipes first; a closed window must not end the loop
+        self.app.setQuitOnLastWindowClosed(False)
         self.translations = Translations(self.app, {"kiosk": I18N_FOLDER})
         self.view = make_screens(config.screens, self.translations)
         self.devices = DeviceManager(config.devices, config.reader_profiles)
