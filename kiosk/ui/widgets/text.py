@@ -1,0 +1,135 @@
+"""Labels and buttons that show a text key (``kiosk.ui.texts``) and re-read it when the
+language changes, setting Qt's text only when it really changed (render runs every second)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from kiosk.ui.texts import text
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    widget.setProperty("role", role)
+
+
+class TextLabel(QLabel):
+    """A label for ``key`` with ``{name}`` values; ``raw`` shows a text as it is (names,
+    case numbers, catalog item names)."""
+
+    def __init__(
+        self,
+        key: str = "",
+        role: str = "body",
+        *,
+        wrap: bool = True,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        set_role(self, role)
+        self.setWordWrap(wrap)
+        self.setAlignment(align)
+        self._key = key
+        self._values: dict[str, object] = {}
+        self._raw: str | None = None
+        self._refresh()
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def show_key(self, key: str, **values: object) -> None:
+        if key == self._key and values == self._values and self._raw is None:
+            return
+        self._key, self._values, self._raw = key, values, None
+        self._refresh()
+
+    def show_raw(self, value: str) -> None:
+        if self._raw == value:
+            return
+        self._raw = value
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._raw is not None:
+            value = self._raw
+        else:
+            value = text(self._key, **self._values) if self._key else ""
+        if value != self.text():
+            self.setText(value)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._refresh()
+        super().changeEvent(event)
+
+
+class TextButton(QPushButton):
+    """A button for ``key``. ``kind``: "primary" (the one main action of a screen),
+    "danger", "chip" (toggle), "quiet", "key", "header" or "" (secondary). With
+    ``wrap`` the text wraps over several lines (long item names)."""
+
+    def __init__(
+        self,
+        key: str = "",
+        kind: str = "",
+        *,
+        wrap: bool = False,
+        parent: QWidget | None = None,
+        **values: object,
+    ) -> None:
+        super().__init__(parent)
+        self.setProperty("kind", kind)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self._key = key
+        self._values: dict[str, object] = dict(values)
+        self._raw: str | None = None
+        self._label: QLabel | None = None
+        if wrap:
+            self._label = QLabel(self)
+            set_role(self._label, "onprimary" if kind in ("primary", "danger") else "button")
+            self._label.setWordWrap(True)
+            self._label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self._label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            layout = QHBoxLayout(self)
+            layout.setContentsMargins(20, 10, 20, 10)
+            layout.addWidget(self._label)
+            self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._refresh()
+
+    @property
+    def key(self) -> str:
+        return self._key
+
+    def shown_text(self) -> str:
+        return self._label.text() if self._label is not None else self.text()
+
+    def show_key(self, key: str, **values: object) -> None:
+        if key == self._key and values == self._values and self._raw is None:
+            return
+        self._key, self._values, self._raw = key, values, None
+        self._refresh()
+
+    def show_raw(self, value: str) -> None:
+        if self._raw == value:
+            return
+        self._raw = value
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._raw is not None:
+            value = self._raw
+        else:
+            value = text(self._key, **self._values) if self._key else ""
+        if self._label is not None:
+            if value != self._label.text():
+                self._label.setText(value)
+        elif value != self.text():
+            self.setText(value)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._refresh()
+        super().changeEvent(event)
