@@ -79,8 +79,9 @@ class ControllerOptions:
     #: where session folders live (default: the user's runtime dir, a tmpfs on Linux)
     runtime_root: Path | None = None
     tick_s: float = 1.0
-    #: the clerk's picture is converted at most this often; the own picture more rarely
-    remote_fps: float = 30.0
+    #: the clerk's picture is converted at most this often (a display's refresh rate: a 30 fps
+    #: source jitters, and a 30 Hz cap would drop frames); the own picture more rarely
+    remote_fps: float = 60.0
     local_fps: float = 10.0
     remote_max_width: int | None = 1280
     local_max_width: int | None = 320
