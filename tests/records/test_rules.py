@@ -167,3 +167,25 @@ def test_the_key_file_is_created_private_once_and_the_environment_wins(tmp_path:
         load_key(path, env={})
     with pytest.raises(RecordsKeyError):
         load_key(path, env={"VWINDOW_RECORDS_KEY": base64.b64encode(b"short").decode()})
+
+
+def test_records_settings_from_the_config_file_and_environment(tmp_path: Path) -> None:
+    from signaling.config import ConfigError, load_config
+
+    path = tmp_path / "vwindow.toml"
+    path.write_text(
+        '[records]\nretention_days = 730\nkey_file = "/etc/vwindow/records.key"\n'
+        'timezone = "Asia/Urumqi"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path, env={})
+    assert config.records.retention_days == 730
+    assert config.records.key_file == "/etc/vwindow/records.key"
+    assert config.records.timezone == "Asia/Urumqi"
+    assert config.records.feedback_window_min == 30
+    moved = load_config(path, env={"VWINDOW_RECORDS_KEY_FILE": "/run/keys/records.key"})
+    assert moved.records.key_file == "/run/keys/records.key"
+    assert load_config(None, env={}).records.retention_days == 1095
+    path.write_text("[records]\nretain = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="records"):
+        load_config(path, env={})
