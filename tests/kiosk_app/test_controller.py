@@ -23,7 +23,7 @@ from kiosk.ui.controller import (
 )
 from shared import protocol as p
 from shared.records_client import RecordsClient
-from tests.conftest import Seed, TestServer
+from tests.conftest import Peer, Seed, TestServer
 from tests.kiosk_app.helpers import (
     STROKES,
     AskingConsole,
@@ -344,3 +344,74 @@ def test_signature_png_carries_its_strokes() -> None:
     assert strokes_from_signature_png(png) is None
     with pytest.raises(ValueError):
         signature_png_with_strokes(b"not a png", STROKES, 1, 1)
+
+
+def test_a_transferred_call_waits_again_for_the_same_item_without_a_wipe(
+    qapp: QApplication, database_url: str, seeded: Seed, tmp_path: Path
+) -> None:
+    view = RecordingView()
+
+    async def main() -> None:
+        server = full_server(database_url, tmp_path / "data")
+        await server.start()
+        controller = await start_kiosk(server, seeded, tmp_path, view)
+        clerks: list[Peer] = []
+        try:
+            alice = await Peer.connect(server.ws_url, await server.login("alice"))
+            clerks.append(alice)
+            await alice.send(p.SetClerkState(state="available"))
+            await to_waiting(controller, view)
+            ring = await alice.expect(p.Ring)
+            await alice.send(p.AcceptCall(request_id=ring.request_id))
+            await eventually(lambda: state(controller) is flow.Screen.IN_CALL, "first call")
+            first = controller.session.call
+            assert first is not None and first.peer_name == "Alice"
+            await alice.send(p.TransferCall(call_id=first.call_id, skill="yibao", note="医保"))
+            await eventually(lambda: state(controller) is flow.Screen.WAITING, "waiting again")
+            assert "call.ended.transferred" in view.messages
+            assert view.wipes == 0 and controller.session.item is not None
+            assert controller.session.item.code == "YB-003"
+            assert controller.vault.names()  # the card is still there for the next clerk
+            bob = await Peer.connect(server.ws_url, await server.login("bob"))
+            clerks.append(bob)
+            await bob.send(p.SetClerkState(state="available"))
+            ring = await bob.expect(p.Ring, timeout=10)
+            await bob.send(p.AcceptCall(request_id=ring.request_id))
+            await eventually(lambda: state(controller) is flow.Screen.IN_CALL, "second call")
+            second = controller.session.call
+            assert second is not None and second.peer_name == "Bob"
+            assert view.wipes == 0
+        finally:
+            for clerk in clerks:
+                await clerk.close()
+            await stop_kiosk(controller)
+            await server.stop()
+
+    run_qt(qapp, main)
+
+
+def test_a_lost_server_link_shows_reconnecting_and_the_wait_goes_on(
+    qapp: QApplication, database_url: str, seeded: Seed, tmp_path: Path
+) -> None:
+    view = RecordingView()
+
+    async def main() -> None:
+        server = full_server(database_url, tmp_path / "data")
+        await server.start()
+        controller = await start_kiosk(server, seeded, tmp_path, view)
+        try:
+            await to_waiting(controller, view)
+            await eventually(lambda: controller.session.queue_position == 1, "queued")
+            await server.restart()
+            await eventually(
+                lambda: any(s.reconnecting for s in view.statuses), "reconnecting shown", 10
+            )
+            assert controller.signaling is not None
+            await controller.signaling.wait_connected(30)
+            await eventually(lambda: not view.statuses[-1].reconnecting, "back", 10)
+            assert state(controller) is flow.Screen.WAITING and view.wipes == 0
+        finally:
+            await stop_kiosk(controller)
+            await server.stop()
+
+    run_qt(qapp, main)
