@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
+from shared import protocol as p
 from shared.call.messages import CardData, FormField, FormPushed
 from shared.call.upload import PageUploader
 from shared.records_client import RecordsError
@@ -323,3 +324,44 @@ async def test_bad_bodies_are_refused_clearly(
     with pytest.raises(RecordsError) as refused:
         await client(server.__class__(server.config), "x", http).get_case(number)
     assert refused.value.code == "unreachable"  # a server that is not running: port 0
+
+
+async def test_a_transferred_call_keeps_its_case_and_the_new_clerk_joins_it(
+    server: RecordsServer, peers: Any, seeded: Seed, http: aiohttp.ClientSession
+) -> None:
+    call = await start_call(server, peers, seeded, clerk_name="alice")
+    alice = client(server, call.clerk_token, http)
+    number = (await alice.open_case(call.call_id))["case_number"]
+    await alice.put_card(number, card())
+    bob_token = await server.login("bob")
+    bob_peer = await peers(server.ws_url, bob_token)
+    await bob_peer.send(p.SetClerkState(state="available"))
+    await bob_peer.expect(p.ClerkStatus, lambda m: m.state == "available")
+    bob_identity = await server.store.staff_by_username("bob")
+    assert bob_identity is not None
+    bob = client(server, bob_token, http)
+    with pytest.raises(RecordsError) as refused:
+        await bob.add_event(number, "note", "not mine yet")
+    assert (refused.value.status, refused.value.code) == (403, "forbidden")
+
+    await alice.add_event(number, "transfer", "转医保专窗")
+    await call.clerk.send(p.TransferCall(call_id=call.call_id, clerk_id=bob_identity.staff_id))
+    ring = await bob_peer.expect(p.Ring)
+    await bob_peer.send(p.AcceptCall(request_id=ring.request_id))
+    new_call = (await call.kiosk.expect(p.CallStarted)).call
+    assert new_call.call_id != call.call_id and new_call.request_id == call.request_id
+
+    joined = await bob.open_case(new_call.call_id)
+    assert joined["case_number"] == number  # the same matter, the same case
+    assert joined["clerk_name"] == "Bob" and joined["call_id"] == new_call.call_id
+    alice_identity = await server.store.staff_by_username("alice")
+    assert alice_identity is not None
+    assert joined["clerk_ids"] == [alice_identity.staff_id, bob_identity.staff_id]
+    assert [e["kind"] for e in joined["timeline"]].count("clerk_joined") == 1
+    await bob.add_event(number, "note", "已接手")  # the new clerk now changes the case
+    closed = await bob.close_case(number, "accepted")
+    assert closed["card"]["id_number_masked"] == "110***********002X"
+    # the kiosk rates the new call, which is the case's
+    assert (await client(server, call.kiosk_credential, http).rate_call(new_call.call_id, 5))[
+        "case_number"
+    ] == number
