@@ -450,8 +450,8 @@ async def kiosk_cannot_be_done(request: web.Request) -> web.Response:
     kiosk = await _kiosk(request)
     body = await _body(request, KioskReasonBody)
     reason = rules.check_reason(body.reason)
-    if len(body.item_code) > 40:
-        raise ApiError(400, ErrorCode.INVALID_MESSAGE, "item_code too long")
+    if body.item_code and await request.app[HUB].catalog.get(body.item_code) is None:
+        raise ApiError(400, ErrorCode.INVALID_MESSAGE, f"no item {body.item_code!r}")
     follow_up = await request.app[CASES].kiosk_cannot_be_done(
         kiosk.kiosk_id, kiosk.center_id, reason, body.item_code
     )

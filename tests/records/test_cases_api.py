@@ -212,6 +212,9 @@ async def test_the_kiosk_rates_after_the_call_and_reports_what_could_not_be_done
     with pytest.raises(RecordsError) as refused:
         await kiosk.kiosk_cannot_be_done("  ")
     assert refused.value.code == "rule_violation"
+    with pytest.raises(RecordsError) as refused:
+        await kiosk.kiosk_cannot_be_done("不会用", "NO-SUCH")
+    assert (refused.value.status, refused.value.code) == (400, "invalid_message")
 
 
 async def test_feedback_closes_after_the_window(
