@@ -24,7 +24,6 @@ from kiosk.ui import view_api as v
 from kiosk.ui.controller import ControllerOptions, KioskController
 from shared.call.ice import IcePolicy
 from shared.call.media import MediaConfig
-from shared.signaling_client import LinkRefused
 from shared.ui.i18n import Translations
 from shared.ui.loop import qt_application, run_with_qt
 
@@ -124,21 +123,23 @@ class KioskApp:
             show()
 
     async def wait(self) -> int:
+        """Until stopped, or until the server refuses this kiosk for good (exit status 3)."""
         signaling = self.controller.signaling
         assert signaling is not None
-        refused = asyncio.ensure_future(signaling.wait_connected(timeout=10**9))
         stopped = asyncio.ensure_future(self._stop.wait())
-        done, _ = await asyncio.wait({refused, stopped}, return_when=asyncio.FIRST_COMPLETED)
-        if refused in done and refused.exception() is not None:
-            error = refused.exception()
-            if isinstance(error, LinkRefused):
-                log.error("the server refused this kiosk: %s", error)
-                self.exit_status = 3
-            else:
-                await stopped
-        elif refused in done:
-            await stopped  # connected: run until stopped
-        refused.cancel()
+        try:
+            while not stopped.done():
+                if signaling.refused is not None:
+                    log.error(
+                        "the server refused this kiosk: %s (%s); enroll it again",
+                        signaling.refused.code,
+                        signaling.refused.reason,
+                    )
+                    self.exit_status = 3
+                    break
+                await asyncio.wait({stopped}, timeout=1.0)
+        finally:
+            stopped.cancel()
         return self.exit_status
 
     async def close(self) -> None:

@@ -100,8 +100,13 @@ def test_whole_visit_on_the_real_screens(
             # welcome → choose the item → materials, all told at once → confirm
             click(pages[flow.Screen.WELCOME].start)
             assert state(controller) is flow.Screen.CHOOSE_ITEM
-            item = next(i for i in controller.catalog if i.code == "YB-003")
-            pages[flow.Screen.CHOOSE_ITEM].emit(flow.ItemChosen(item))
+            # search by pinyin initials (长期护理保险申请 → cqhlbx), then tap the item
+            choose = pages[flow.Screen.CHOOSE_ITEM]
+            click(choose.by_search)
+            for letter in "cqhlbx":
+                choose.pad.type(letter)
+            shown = [i.code for i in choose.grid.shown_items()]
+            click(choose.grid.buttons[shown.index("YB-003")])
             assert state(controller) is flow.Screen.MATERIALS
             click(pages[flow.Screen.MATERIALS].confirm)
             assert state(controller) is flow.Screen.CARD
@@ -131,7 +136,11 @@ def test_whole_visit_on_the_real_screens(
             draw(form_panel.pad, [(40, 120), (120, 60), (200, 110), (300, 50)])
             assert not form_panel.pad.is_empty
             click(form_panel.confirm)
-            await eventually(lambda: state(controller) is flow.Screen.RECEIPT, "receipt", 30)
+            await eventually(
+                lambda: state(controller) is flow.Screen.RECEIPT,
+                f"receipt (sent so far: {controller.sent}, console: {console.pages})",
+                30,
+            )
             signature = bytes(controller.vault.get("signature"))
             strokes = strokes_from_signature_png(signature)
             assert strokes is not None and len(strokes["strokes"][0]) >= 4
