@@ -74,11 +74,16 @@ def state(controller: KioskController) -> flow.Screen:
     return controller.session.state
 
 
-async def eventually(check: Callable[[], Any], what: str, timeout: float = 20.0) -> Any:
+async def eventually(
+    check: Callable[[], Any], what: str | Callable[[], str], timeout: float = 20.0
+) -> Any:
+    """Poll ``check`` until it returns something true; ``what`` (or what it returns, when
+    it fails) says what was awaited."""
     deadline = time.monotonic() + timeout
     while not (result := check()):
         if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
+            said = what() if callable(what) else what
+            raise AssertionError(f"{said}: not within {timeout} s")
         await asyncio.sleep(0.02)
     return result
 

@@ -138,7 +138,7 @@ def test_whole_visit_on_the_real_screens(
             click(form_panel.confirm)
             await eventually(
                 lambda: state(controller) is flow.Screen.RECEIPT,
-                f"receipt (sent so far: {controller.sent}, console: {console.pages})",
+                lambda: f"receipt (kiosk sent {controller.sent}; clerk saw {console.pages})",
                 30,
             )
             signature = bytes(controller.vault.get("signature"))
