@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QImage, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -597,8 +597,10 @@ class KioskScreens(QObject):
         if language == self._language:
             return
         self._language = language
-        # installs the translator: Qt sends LanguageChange to every widget, which re-reads
+        # installs the translator: Qt posts LanguageChange to every window, whose widgets
+        # re-read their texts; delivered now, so the next render sees the new language
         self._translations.set_language(language)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
         self.voice.set_language(language)
         self._show_settings()
         self._rerender()

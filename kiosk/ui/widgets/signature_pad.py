@@ -50,7 +50,9 @@ class SignaturePad(QWidget):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self._ink.convertToFormat(QImage.Format.Format_RGB32).save(buffer, b"PNG")
+        ink = self._ink.convertToFormat(QImage.Format.Format_RGB32)
+        # the stub asks for bytes, PySide6 itself for a str
+        ink.save(buffer, "PNG")  # type: ignore[call-overload]
         buffer.close()
         return bytes(data.data())
 
