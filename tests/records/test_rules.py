@@ -189,3 +189,25 @@ def test_records_settings_from_the_config_file_and_environment(tmp_path: Path) -
     path.write_text("[records]\nretain = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="records"):
         load_config(path, env={})
+
+
+def test_page_files_are_sealed_and_older_plaintext_pages_still_read(tmp_path: Path) -> None:
+    from center.records.pages import PageStore
+
+    cipher = RecordsCipher(os.urandom(32))
+    store = PageStore(tmp_path, cipher)
+    folder = tmp_path / "ctr-1" / "req-1"
+    folder.mkdir(parents=True)
+    data = b"\xff\xd8\xff\xe0" + os.urandom(1000)
+    store._write_content(folder / "pg-1.bin", data)
+    assert (folder / "pg-1.bin").read_bytes()[:4] == b"VWE1"
+    assert store._read_content(folder / "pg-1.bin") == data
+    # a page stored before encryption was turned on
+    (folder / "pg-0.bin").write_bytes(data)
+    assert store._read_content(folder / "pg-0.bin") == data
+    # renamed onto another page's file, a sealed page does not open
+    os.replace(folder / "pg-1.bin", folder / "pg-2.bin")
+    with pytest.raises(RecordsKeyError):
+        store._read_content(folder / "pg-2.bin")
+    with pytest.raises(RuntimeError, match="no records key"):
+        PageStore(tmp_path)._read_content(folder / "pg-2.bin")
