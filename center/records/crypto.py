@@ -26,6 +26,9 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 MAGIC = b"VWE1"
 NONCE_BYTES = 12
 KEY_BYTES = 32
+TAG_BYTES = 16
+#: what sealing adds to the plaintext
+SEAL_OVERHEAD = len(MAGIC) + NONCE_BYTES + TAG_BYTES
 KEY_ENV = "VWINDOW_RECORDS_KEY"
 
 
@@ -70,7 +73,7 @@ class RecordsCipher:
 
 
 def is_sealed(data: bytes) -> bool:
-    return data.startswith(MAGIC) and len(data) >= len(MAGIC) + NONCE_BYTES + 16
+    return data.startswith(MAGIC) and len(data) >= SEAL_OVERHEAD
 
 
 def load_key(key_file: Path, env: dict[str, str] | None = None) -> bytes:

@@ -39,7 +39,7 @@ import msgspec
 from aiohttp import ClientPayloadError, web
 from PIL import Image
 
-from center.records.crypto import RecordsCipher, is_sealed, load_key
+from center.records.crypto import SEAL_OVERHEAD, RecordsCipher, is_sealed, load_key
 from shared.protocol import ErrorCode
 from signaling.app import CONFIG, HUB, STORE, ApiError, authenticate_caller, json_response
 from signaling.config import ServerConfig
@@ -185,8 +185,8 @@ class PageStore:
     Every byte of a finished page is written by ``_write_content`` and read back by
     ``_read_content``, which seal it with the records key (AES-256-GCM, bound to the page's
     request and id) when the store has a cipher. A ``.bin`` written before encryption was
-    turned on is read as it is. ``.part`` files hold an upload only while it is under way and
-    are deleted when it finishes or is discarded.
+    turned on is read as it is. ``.part`` files hold an upload only while it is under way
+    (sealed chunk by chunk as well) and are deleted when it finishes or is discarded.
 
     Blocking file work runs in worker threads; uploads of one page are serialized so that two
     PUTs racing on one offset cannot both append.
@@ -331,7 +331,38 @@ class PageStore:
 
     def _received(self, call: CallRecord, page_id: str) -> int:
         part = self._path(call, page_id, ".part")
-        return part.stat().st_size if part.exists() else 0
+        if not part.exists():
+            return 0
+        if self.cipher is None:
+            return part.stat().st_size
+        frames, _ = _frames(part.read_bytes())
+        return sum(len(frame) - SEAL_OVERHEAD for frame in frames)
+
+    def _append_part(self, call: CallRecord, page_id: str, offset: int, chunk: bytes) -> None:
+        """With a cipher each chunk is its own sealed frame (``4-byte length + sealed``), so
+        an upload under way is never plaintext on disk either. A frame cut by a crash is
+        dropped here; the client resends from the offset it is told."""
+        path = self._path(call, page_id, ".part")
+        if self.cipher is None:
+            with path.open("ab") as part:
+                part.write(chunk)
+            return
+        _, whole = _frames(path.read_bytes())
+        sealed = self.cipher.seal(chunk, _part_context(call, page_id, offset))
+        with path.open("r+b") as part:
+            part.truncate(whole)
+            part.seek(whole)
+            part.write(len(sealed).to_bytes(4, "big") + sealed)
+
+    def _part_content(self, call: CallRecord, page_id: str) -> bytes:
+        raw = self._path(call, page_id, ".part").read_bytes()
+        if self.cipher is None:
+            return raw
+        frames, _ = _frames(raw)
+        content = bytearray()
+        for frame in frames:
+            content += self.cipher.open(frame, _part_context(call, page_id, len(content)))
+        return bytes(content)
 
     def _discard(self, call: CallRecord, page_id: str) -> None:
         for suffix in (".part", ".json"):
@@ -415,8 +446,7 @@ class PageStore:
             raise PageError(
                 415, PageErrorCode.UNSUPPORTED_TYPE, f"the content does not start like {meta.mime}"
             )
-        with self._path(call, page_id, ".part").open("ab") as part:
-            part.write(chunk)
+        self._append_part(call, page_id, offset, chunk)
         return received + len(chunk)
 
     def _complete(self, call: CallRecord, page_id: str) -> PageMeta:
@@ -431,7 +461,7 @@ class PageStore:
                 f"{received} of {meta.size} bytes received; send the rest first",
                 received=received,
             )
-        data = self._path(call, page_id, ".part").read_bytes()
+        data = self._part_content(call, page_id)
         if hashlib.sha256(data).hexdigest() != meta.sha256:
             self._discard(call, page_id)
             raise PageError(
@@ -475,6 +505,23 @@ class PageStore:
 
 def _content_context(path: Path) -> str:
     return f"page:{path.parent.name}/{path.stem}"
+
+
+def _part_context(call: CallRecord, page_id: str, offset: int) -> str:
+    return f"part:{call.request_id}/{page_id}/{offset}"
+
+
+def _frames(raw: bytes) -> tuple[list[bytes], int]:
+    """The whole frames of a sealed ``.part`` and how many bytes they take."""
+    frames: list[bytes] = []
+    at = 0
+    while at + 4 <= len(raw):
+        length = int.from_bytes(raw[at : at + 4], "big")
+        if at + 4 + length > len(raw):
+            break
+        frames.append(raw[at + 4 : at + 4 + length])
+        at += 4 + length
+    return frames, at
 
 
 PAGES = web.AppKey("pages", PageStore)

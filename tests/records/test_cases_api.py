@@ -368,3 +368,46 @@ async def test_a_transferred_call_keeps_its_case_and_the_new_clerk_joins_it(
     assert (await client(server, call.kiosk_credential, http).rate_call(new_call.call_id, 5))[
         "case_number"
     ] == number
+
+
+async def test_an_upload_under_way_is_sealed_too_and_resumes_after_a_cut_frame(
+    server: RecordsServer, peers: Any, seeded: Seed, http: aiohttp.ClientSession
+) -> None:
+    call = await start_call(server, peers, seeded)
+    kiosk = {"Authorization": f"Bearer {call.kiosk_credential}"}
+    data = jpeg(3 * 100_000)
+    pages = f"{server.url}/api/v1/calls/{call.call_id}/pages"
+    declaration = {
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size": len(data),
+        "mime": "image/jpeg",
+    }
+    async with http.post(pages, json=declaration, headers=kiosk) as answer:
+        page_id = (await answer.json())["page_id"]
+    for offset in (0, 100_000):
+        async with http.put(
+            f"{pages}/{page_id}?offset={offset}",
+            data=data[offset : offset + 100_000],
+            headers=kiosk,
+        ) as answer:
+            assert answer.status == 200, await answer.text()
+    part = server.config.data_dir / "pages" / seeded.center_id / call.request_id / f"{page_id}.part"
+    raw = part.read_bytes()
+    assert data[:32] not in raw and data[100_000:100_032] not in raw
+    # a crash in the middle of writing the second chunk: its frame is cut short
+    part.write_bytes(raw[:-10])
+    async with http.get(f"{pages}/{page_id}/status", headers=kiosk) as answer:
+        assert (await answer.json())["received"] == 100_000
+    for offset in (100_000, 200_000):
+        async with http.put(
+            f"{pages}/{page_id}?offset={offset}",
+            data=data[offset : offset + 100_000],
+            headers=kiosk,
+        ) as answer:
+            assert answer.status == 200, await answer.text()
+    async with http.post(f"{pages}/{page_id}/complete", headers=kiosk) as answer:
+        assert answer.status == 200, await answer.text()
+    assert not part.exists()
+    records = client(server, call.clerk_token, http)
+    number = (await records.open_case(call.call_id))["case_number"]
+    assert await records.page_content(number, page_id) == data
