@@ -73,12 +73,13 @@ class RecordsClient:
             {"accepted": accepted, "reason": reason},
         )
 
-    async def put_form(self, case_number: str, form: Mapping[str, Any]) -> dict[str, Any]:
+    async def put_form(
+        self, case_number: str, form: Mapping[str, Any] | msgspec.Struct
+    ) -> dict[str, Any]:
         """``form``: ``form_id, title, fields [{key, label, value}]`` and optionally
-        ``confirmed, signature_page_id, comment``; a ``FormPushed``'s fields fit as they are."""
-        body = msgspec.to_builtins(dict(form))
-        body.pop("type", None)
-        for key in ("v", "id", "seq", "needs_signature"):
+        ``confirmed, signature_page_id, comment``; a ``FormPushed`` may be given as it is."""
+        body = msgspec.to_builtins(form if isinstance(form, msgspec.Struct) else dict(form))
+        for key in (*_TRANSPORT_FIELDS, "needs_signature"):
             body.pop(key, None)
         return await self._json("PUT", _case(case_number, "form"), body)
 

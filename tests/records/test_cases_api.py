@@ -153,7 +153,7 @@ async def test_a_whole_case_from_opening_to_closing(
     for change in (
         records.put_card(number, card()),
         records.review_page(number, first, True),
-        records.put_form(number, {"form_id": "f", "title": "t", "fields": []}),
+        records.put_form(number, form),  # a FormPushed as it is
         records.close_case(number, "accepted"),
     ):
         with pytest.raises(RecordsError) as refused:
@@ -362,6 +362,11 @@ async def test_a_transferred_call_keeps_its_case_and_the_new_clerk_joins_it(
     assert joined["clerk_ids"] == [alice_identity.staff_id, bob_identity.staff_id]
     assert [e["kind"] for e in joined["timeline"]].count("clerk_joined") == 1
     await bob.add_event(number, "note", "已接手")  # the new clerk now changes the case
+    pushed = FormPushed(
+        form_id="form-2", title="申请", fields=[FormField(key="k", label="事项", value="医保")]
+    )
+    stored = await bob.put_form(number, pushed)  # the pushed form as it is
+    assert stored["form"]["fields"] == [{"key": "k", "label": "事项", "value": "医保"}]
     closed = await bob.close_case(number, "accepted")
     assert closed["card"]["id_number_masked"] == "110***********002X"
     # the kiosk rates the new call, which is the case's
