@@ -33,6 +33,7 @@ from typing import Any
 import aiohttp
 import msgspec
 from av import VideoFrame
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from kiosk import flow
@@ -88,6 +89,8 @@ class ControllerOptions:
     #: after the clerk asks for a page: time for the resident to put it on the scanner
     scan_delay_s: float = 3.0
     scan_dpi: int = 200
+    #: page previews are decoded and scaled to this width off the UI thread
+    preview_max_width: int = 800
     #: an empty list when the server's catalog cannot be fetched: the built-in one is used
     catalog_timeout_s: float = 5.0
 
@@ -158,6 +161,14 @@ class FramePump:
             self.deliver(future.result())
         if self._pending is not None:
             self._schedule()
+
+
+def preview_image(data: bytes, max_width: int) -> QImage:
+    """A scanned page as an image no wider than ``max_width`` (runs on a worker thread)."""
+    image = QImage.fromData(data)
+    if image.width() > max_width:
+        image = image.scaledToWidth(max_width, Qt.TransformationMode.SmoothTransformation)
+    return image
 
 
 def signature_png_with_strokes(
@@ -607,7 +618,12 @@ class KioskController:
                 captured_at=captured,
             )
         )
-        image = QImage.fromData(bytes(self.vault.get(f"page:{page_id}")))
+        # decoding a full page (and scaling it) takes tens of ms: not on the UI thread
+        image = await asyncio.get_running_loop().run_in_executor(
+            self._frames, preview_image, page.data, self.options.preview_max_width
+        )
+        if self.vault.wiped:
+            return
         self.view.add_page_preview(page_id, image, page.label)
         self.feed(flow.PageCaptured(page_id))
 

@@ -252,7 +252,7 @@ TEXTS: dict[str, str] = {
     "goodbye.wiped": QT_TRANSLATE_NOOP("KioskTexts", "您的信息已经从这台机器上清除"),
     # --- upper screen ---
     "upper.title": QT_TRANSLATE_NOOP("KioskTexts", "远程虚拟窗口"),
-    "upper.idle": QT_TRANSLATE_NOOP("KioskTexts", "请在下面的屏幕上开始办事"),
+    "upper.idle": QT_TRANSLATE_NOOP("KioskTexts", "请在触摸屏上开始办事"),
     "upper.clerk": QT_TRANSLATE_NOOP("KioskTexts", "工作人员：{name}"),
     "upper.window": QT_TRANSLATE_NOOP("KioskTexts", "{number} 号窗口"),
     "upper.you": QT_TRANSLATE_NOOP("KioskTexts", "您自己"),

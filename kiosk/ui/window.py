@@ -244,10 +244,11 @@ class UpperPane(QWidget):
         else:
             self.window_no.show_raw("")
         self.title.setVisible(not (in_call and (name or window_no)))
-        self.local.setVisible(in_call)
-        if in_call:
-            self._place_local()
-            self.local.raise_()
+        if in_call != self.local.isVisibleTo(self):
+            self.local.setVisible(in_call)
+            if in_call:
+                self._place_local()
+                self.local.raise_()
         quality = ""
         if in_call:
             if session.reconnecting or status.reconnecting:
@@ -387,6 +388,7 @@ class LowerPane(QWidget):
             self.stack.setCurrentWidget(self.pages[state])
             if state not in CANNOT_BE_DONE_STATES:
                 self.cannot_panel.hide()
+            self.corner.raise_()
         page = self.pages[state]
         page.show_session(session, now)
         if self.stack.currentWidget() is page and page.isVisible():
@@ -409,7 +411,6 @@ class LowerPane(QWidget):
         self.footer.setVisible(
             back is not None or state in CANNOT_BE_DONE_STATES or bool(page.footer_actions)
         )
-        self.corner.raise_()
 
     def _render_countdown(self, session: flow.Session, now: float) -> None:
         deadline = session.deadline
@@ -498,7 +499,7 @@ class KioskScreens(QObject):
             side_by_side = QBoxLayout(QBoxLayout.Direction.LeftToRight, window)
             side_by_side.setContentsMargins(0, 0, 0, 0)
             side_by_side.setSpacing(0)
-            side_by_side.addWidget(self.upper, 2)
+            side_by_side.addWidget(self.upper, 1)
             side_by_side.addWidget(self.lower, 3)
             self.windows.append(window)
         for window in self.windows:

@@ -233,7 +233,7 @@ def test_cannot_be_done_is_not_offered_before_the_call(kiosk: Kiosk) -> None:
 
 def test_the_upper_screen_through_the_call(kiosk: Kiosk) -> None:
     upper = kiosk.view.upper
-    assert upper.status.text() == "请在下面的屏幕上开始办事"
+    assert upper.status.text() == "请在触摸屏上开始办事"
     to_call(kiosk)
     assert upper.status.text() == "正在接通工作人员…"
     assert upper.clerk.text() == "工作人员：张敏" and upper.window_no.text() == "3 号窗口"

@@ -849,8 +849,8 @@
     </message>
     <message>
       <location filename="../texts.py" line="255" />
-      <source>请在下面的屏幕上开始办事</source>
-      <translation>Please start on the screen below</translation>
+      <source>请在触摸屏上开始办事</source>
+      <translation>Please start on the touch screen</translation>
     </message>
     <message>
       <location filename="../texts.py" line="256" />

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
@@ -28,8 +29,9 @@ ITEMS_PER_PAGE = 6
 #: letter pad columns: 23 letters, then 删一个 and 清空 two keys wide each
 COLUMNS = 9
 OTHER = "department.other"
-DEPARTMENTS_WIDTH = 520
-PAD_WIDTH = 900
+#: the left column's share of the page: business lines, or the letter pad (which needs room)
+DEPARTMENTS_SHARE = 0.28
+PAD_SHARE = 0.48
 
 
 def group_by_business_line(items: Sequence[CatalogItem]) -> dict[str, list[CatalogItem]]:
@@ -228,7 +230,7 @@ class ChooseItemScreen(ScreenPage):
         body = QHBoxLayout()
         body.setSpacing(32)
         self.sidebar = QStackedWidget()
-        self.sidebar.setFixedWidth(DEPARTMENTS_WIDTH)
+        self.sidebar.setFixedWidth(self._sidebar_width(0))
         departments = QWidget()
         self.department_layout = QVBoxLayout(departments)
         self.department_layout.setContentsMargins(0, 0, 0, 0)
@@ -273,7 +275,7 @@ class ChooseItemScreen(ScreenPage):
     def set_mode(self, mode: int) -> None:
         self.mode_group.button(mode).setChecked(True)
         self.sidebar.setCurrentIndex(mode)
-        self.sidebar.setFixedWidth(DEPARTMENTS_WIDTH if mode == 0 else PAD_WIDTH)
+        self.sidebar.setFixedWidth(self._sidebar_width(mode))
         if mode == 0:
             first = next(iter(self._groups), None)
             if first is None:
@@ -283,6 +285,14 @@ class ChooseItemScreen(ScreenPage):
                                      else first)
         else:
             self._search(self.pad.query)
+
+    def _sidebar_width(self, mode: int) -> int:
+        width = max(self.width(), 960)
+        return round(width * (DEPARTMENTS_SHARE if mode == 0 else PAD_SHARE))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self.sidebar.setFixedWidth(self._sidebar_width(self.sidebar.currentIndex()))
+        super().resizeEvent(event)
 
     def show_department(self, name: str) -> None:
         self._department = name
