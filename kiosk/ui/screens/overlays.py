@@ -81,7 +81,8 @@ class CannotBeDonePanel(Scrim):
         super().__init__(parent)
         self.report = emit
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(160, 80, 160, 80)
+        outer.setContentsMargins(160, 40, 160, 40)
+        outer.addStretch(1)
         panel = QFrame()
         set_role(panel, "panel")
         layout = QVBoxLayout(panel)
@@ -103,6 +104,7 @@ class CannotBeDonePanel(Scrim):
         self.cancel.clicked.connect(self.hide)
         layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignRight)
         outer.addWidget(panel)
+        outer.addStretch(1)
 
     def _chosen(self, key: str) -> None:
         self.hide()
