@@ -24,6 +24,9 @@ After the first painted frame and ``--warmup`` seconds, the window of ``--second
   counted in ``paintEvent``) per second; ``fps_received`` is what the call decoded,
   ``fps_converted`` what the controller turned into images (at most the paint rate; the newest
   frame wins, older ones are dropped: ``frames_dropped``);
+- with ``--pages N``, the clerk asks for N pages spread over the window (from 6 s after the
+  first frame): each is scanned by the simulated scanner (rendering ~0.5 s of CPU on its
+  device thread), uploaded, announced and previewed, so the lag includes device I/O;
 - ``rss_mb``: this process's peak VmRSS, sampled every 0.1 s over the window (Qt, the screens,
   aiortc, both video directions); ``rss_start_mb`` before the call;
 - ``kiosk_cpu_pct``: this process's CPU time over the window, % of one core;
@@ -51,12 +54,21 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 
 from benchmarks.procfs import host_busy_s, percentile, proc_cpu_s, proc_status_kb
 
 HOST = "127.0.0.1"
 ITEM_CODE = "YB-003"
+#: with --pages, the clerk asks for the first page this long after the first frame
+PAGES_AFTER_S = 6.0
 TARGETS = {"loop_lag_p99_ms": 50.0, "fps_rendered": 25.0, "rss_mb": 350.0}
 SCREENS_JSON = {
     "screens": [
@@ -95,24 +107,33 @@ class QtLagProbe(QObject):
         self._last = now
 
 
+def _quiet_qt(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    # the offscreen platform says this for every window it cannot size from hints
+    if "propagateSizeHints" not in message:
+        print(f"qt: {message}", file=sys.stderr)
+
+
 # --- The peer process: server and clerk ------------------------------------------------------
 
 
-def _peer_main(conn: Connection, data_dir: str, hold_s: float, parent_pid: int) -> None:
+def _peer_main(
+    conn: Connection, data_dir: str, hold_s: float, pages: int, parent_pid: int
+) -> None:
     from benchmarks.call import child_setup
 
     child_setup(parent_pid)
     try:
-        asyncio.run(_peer(conn, Path(data_dir), hold_s))
+        asyncio.run(_peer(conn, Path(data_dir), hold_s, pages))
     except Exception as exc:
         conn.send({"error": f"{type(exc).__name__}: {exc}"})
 
 
-async def _peer(conn: Connection, data_dir: Path, hold_s: float) -> None:
+async def _peer(conn: Connection, data_dir: Path, hold_s: float, pages: int) -> None:
     from aiohttp import web
 
     from center.headless import ConsoleOptions, HeadlessConsole
     from shared import protocol as p
+    from shared.call import messages as m
     from shared.call.ice import IcePolicy
     from signaling.config import ServerConfig
     from signaling.routing import RoutingConfig
@@ -122,7 +143,8 @@ async def _peer(conn: Connection, data_dir: Path, hold_s: float) -> None:
     from vwindow.server import create_server
 
     class HoldingConsole(HeadlessConsole):
-        """Answers, holds the call ``hold_s`` seconds after its first frame, hangs up."""
+        """Answers, holds the call ``hold_s`` seconds after its first frame (asking for
+        ``pages`` pages, evenly spread, after the first ``start_pages_s``), hangs up."""
 
         async def _session(self) -> dict[str, Any]:
             assert self.signaling is not None
@@ -132,7 +154,14 @@ async def _peer(conn: Connection, data_dir: Path, hold_s: float) -> None:
             session = self.agent.session
             assert session is not None
             await session.wait_media(60)
-            await asyncio.sleep(hold_s)
+            started = time.monotonic()
+            if pages:
+                await asyncio.sleep(PAGES_AFTER_S)
+                every = (hold_s - PAGES_AFTER_S - 30) / pages
+                for _ in range(pages):
+                    await session.send(m.DeviceCommand(command="capture_page", note="材料"))
+                    await asyncio.sleep(every)
+            await asyncio.sleep(max(0.0, hold_s - (time.monotonic() - started)))
             frames = session.stats.video_frames
             await self.signaling.send(
                 p.Hangup(call_id=session.call_id, reason="done", outcome="accepted")
@@ -263,6 +292,7 @@ async def _kiosk(args: argparse.Namespace, peer: dict[str, Any], tmp: Path) -> d
             "host_other_cpu_pct": round(100 * max(0.0, host - cpu) / elapsed, 1),
             "load_1m": round(os.getloadavg()[0], 2),
             "host_cores": os.cpu_count(),
+            "pages_previewed": len(controller._page_labels),
             "setup_s": round(setup_s, 2),
             "window_s": round(elapsed, 1),
             "state": str(controller.session.state),
@@ -275,6 +305,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=20.0, help="measured window")
     parser.add_argument("--warmup", type=float, default=5.0, help="after the first frame")
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=0,
+        help="pages the clerk asks for during the window (scanned, uploaded, previewed)",
+    )
     args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="vwindow-kiosk-ui-"))
     screens = tmp / "screens.json"
@@ -285,11 +321,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.ui.loop import qt_application, run_with_qt
 
     configure_logging("WARNING")
+    qInstallMessageHandler(_quiet_qt)
     ctx = multiprocessing.get_context("spawn")
     ours, theirs = ctx.Pipe()
     hold_s = args.warmup + args.seconds + 30
     peer_process = ctx.Process(
-        target=_peer_main, args=(theirs, str(tmp / "peer"), hold_s, os.getpid()), daemon=True
+        target=_peer_main,
+        args=(theirs, str(tmp / "peer"), hold_s, args.pages, os.getpid()),
+        daemon=True,
     )
     (tmp / "peer").mkdir()
     peer_process.start()
