@@ -10,8 +10,9 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, func, or_, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -570,8 +571,6 @@ class CaseService:
         return [self.summary(row) for row in rows], total
 
     def _day_start(self, day: dt.date) -> dt.datetime:
-        from zoneinfo import ZoneInfo
-
         return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(self.config.timezone))
 
     async def follow_ups(
@@ -582,7 +581,7 @@ class CaseService:
         if status != "all":
             query = query.where(FollowUp.status == status)
         if clerk_id is not None:
-            query = query.where(or_(FollowUp.clerk_id == clerk_id))
+            query = query.where(FollowUp.clerk_id == clerk_id)
         async with self._db.session() as session:
             rows = (await session.execute(query.order_by(FollowUp.created_at))).all()
         return [follow_up_view(row[0], row[1]) for row in rows]
