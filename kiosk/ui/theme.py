@@ -118,6 +118,7 @@ QFrame[role="panel"] {{ background: {t.panel}; border: {t.border_px}px solid {t.
 QFrame[role="notice"] {{ background: {t.warning_bg}; border: {t.border_px}px solid #b07d00;
     border-radius: 18px; }}
 QFrame[role="header"] {{ background: {t.primary}; border: none; }}
+QWidget#upperRoot QStackedWidget {{ background: #e8f0fa; }}
 QFrame[role="header"] QLabel {{ color: {t.primary_text}; }}
 QFrame[role="toast"] {{ background: #0f2747; border-radius: 20px; }}
 QFrame[role="toast"] QLabel {{ color: #ffffff; font-size: {t.button_px}px; }}

@@ -59,6 +59,8 @@ I18N_FOLDER = Path(__file__).resolve().parent / "i18n"
 ADMIN_TAPS = 5
 ADMIN_WINDOW_S = 3.0
 ADMIN_CORNER_PX = 140
+#: from this many seconds left, the countdown turns yellow and asks for a touch
+HURRY_S = 15.0
 
 STEPS: dict[flow.Screen, int] = {
     flow.Screen.CHOOSE_ITEM: 1,
@@ -197,8 +199,26 @@ class UpperPane(QWidget):
         self.window_no = TextLabel("", "title", wrap=False)
         header_layout.addWidget(self.window_no)
         layout.addWidget(header)
+        # before the call: a calm page about what happens; in the call: the clerk's video
+        self.center = QStackedWidget()
+        info = QWidget()
+        info_layout = QVBoxLayout(info)
+        info_layout.setContentsMargins(80, 40, 80, 40)
+        info_layout.setSpacing(28)
+        middle = Qt.AlignmentFlag.AlignCenter
+        info_layout.addStretch(1)
+        self.headline = TextLabel("welcome.title", "huge", align=middle)
+        info_layout.addWidget(self.headline)
+        self.detail = TextLabel("upper.idle", "title", align=middle)
+        info_layout.addWidget(self.detail)
+        self.info_hint = TextLabel("welcome.subtitle", "body", align=middle)
+        info_layout.addWidget(self.info_hint)
+        info_layout.addStretch(1)
+        self.info = info
+        self.center.addWidget(info)
         self.remote = VideoPane()
-        layout.addWidget(self.remote, 1)
+        self.center.addWidget(self.remote)
+        layout.addWidget(self.center, 1)
         self.local = VideoPane(background="#22354d", mirrored=True, parent=self.remote)
         self.local.setVisible(False)
         footer = QFrame()
@@ -250,6 +270,9 @@ class UpperPane(QWidget):
                 self._place_local()
                 self.local.raise_()
         quality = ""
+        shown = self.remote if in_call else self.info
+        if self.center.currentWidget() is not shown:
+            self.center.setCurrentWidget(shown)
         if in_call:
             if session.reconnecting or status.reconnecting:
                 self.status.show_key("status.reconnecting")
@@ -261,15 +284,24 @@ class UpperPane(QWidget):
             self.remote.set_placeholder(text("status.connecting"))
         elif session.state is flow.Screen.WAITING and session.queue_position is not None:
             key, values = eta_key(session.queue_eta_s)
-            self.status.show_key("status.queue", count=max(0, session.queue_position - 1),
-                                 eta=Later(key, **values))
-            self.remote.set_placeholder(text("waiting.hint"))
+            ahead = max(0, session.queue_position - 1)
+            self.status.show_key("status.queue", count=ahead, eta=Later(key, **values))
+            if ahead:
+                self.headline.show_key("waiting.position", count=ahead)
+            else:
+                self.headline.show_key("waiting.next")
+            self.detail.show_key(key, **values)
+            self.info_hint.show_key("waiting.hint")
         elif session.state is flow.Screen.WAITING:
             self.status.show_key("waiting.connecting")
-            self.remote.set_placeholder(text("waiting.hint"))
+            self.headline.show_key("waiting.title")
+            self.detail.show_key("waiting.connecting")
+            self.info_hint.show_key("waiting.hint")
         else:
             self.status.show_key("upper.idle")
-            self.remote.set_placeholder(text("upper.idle"))
+            self.headline.show_key("welcome.title")
+            self.detail.show_key("upper.idle")
+            self.info_hint.show_key("welcome.subtitle")
         self._show_quality(quality)
 
     def _show_quality(self, quality: str) -> None:
@@ -370,6 +402,7 @@ class LowerPane(QWidget):
         self._state: flow.Screen | None = None
         self._deadline: float | None = None
         self._total = 0.0
+        self._hurry = False
 
     @property
     def state(self) -> flow.Screen | None:
@@ -425,6 +458,14 @@ class LowerPane(QWidget):
             self._deadline = deadline
             self._total = max(left, 1.0)
         self.ring.set_time(left, self._total)
+        # the last seconds: say plainly that a touch keeps the visit going
+        hurry = left <= HURRY_S
+        if hurry != self._hurry:
+            self._hurry = hurry
+            self.ring.set_colors("#ffd166" if hurry else "#ffffff", QColor(255, 255, 255, 70))
+            self.countdown_text.show_key("countdown.touch_to_stay" if hurry
+                                         else "countdown.back_home")
+            self.countdown_text.setStyleSheet("color: #ffd166;" if hurry else "")
         self.ring.setVisible(True)
         self.countdown_text.setVisible(True)
 

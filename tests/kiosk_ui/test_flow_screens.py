@@ -220,7 +220,11 @@ def test_the_countdown_is_visible_and_runs_on_states_with_a_deadline(kiosk: Kios
     assert lower.countdown_text.text() == "秒后回到首页"
     kiosk.advance(10)
     assert lower.ring.seconds == 50
-    kiosk.advance(51)
+    kiosk.advance(40)
+    assert lower.countdown_text.text() == "点一下屏幕就能继续"
+    kiosk.send(flow.Touched())
+    assert lower.ring.seconds == 60 and lower.countdown_text.text() == "秒后回到首页"
+    kiosk.advance(61)
     assert kiosk.session.state is flow.Screen.WELCOME
     assert not lower.ring.isVisible()
 

@@ -4,14 +4,15 @@ The switches do not start a session (they are marked ``no_touch``)."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import flow
 from kiosk.ui.screens.base import Emit, ScreenPage
 from kiosk.ui.view_api import ElderlyModeChosen, LanguageChosen
-from kiosk.ui.widgets.text import TextButton, TextLabel
+from kiosk.ui.widgets.text import TextButton, TextLabel, set_role
 
 NO_TOUCH = "no_touch"
+STEPS = ("step.choose_item", "step.materials", "step.card", "step.in_call")
 
 
 class WelcomeScreen(ScreenPage):
@@ -30,6 +31,24 @@ class WelcomeScreen(ScreenPage):
         layout.addWidget(self.title)
         self.subtitle = TextLabel("welcome.subtitle", "body", align=center)
         layout.addWidget(self.subtitle)
+        layout.addStretch(1)
+        # what the visit will be, before it starts: four plain steps
+        steps = QHBoxLayout()
+        steps.setSpacing(20)
+        self.steps: list[TextLabel] = []
+        for number, key in enumerate(STEPS, start=1):
+            card = QFrame()
+            set_role(card, "panel")
+            card_layout = QHBoxLayout(card)
+            card_layout.setContentsMargins(20, 12, 20, 12)
+            digit = TextLabel("", "huge", wrap=False, align=center)
+            digit.show_raw(str(number))
+            card_layout.addWidget(digit)
+            name = TextLabel(key, "strong")
+            card_layout.addWidget(name, 1)
+            self.steps.append(name)
+            steps.addWidget(card)
+        layout.addLayout(steps)
         layout.addStretch(1)
         self.start = TextButton("welcome.start", "primary")
         self.start.setProperty("scale", "large")
