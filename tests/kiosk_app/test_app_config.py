@@ -4,12 +4,20 @@ the config file."""
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
+import signal
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfigError, ScreensConfig, load_kiosk_config
-from vwindow.kiosk_app import DEFAULT_SERVER, config_from_args, demo_config, parser
+from tests.conftest import Seed
+from tests.kiosk_app.helpers import full_server, run_qt
+from vwindow.kiosk_app import DEFAULT_SERVER, config_from_args, demo_config, main, parser
 
 FULL = """
 [kiosk]
@@ -99,3 +107,69 @@ def test_demo_config(tmp_path: Path) -> None:
     config = demo_config("http://127.0.0.1:1", tmp_path / "k", tmp_path)
     assert config.devices.card_reader == "simulated" and config.devices.printer.startswith("pdf:")
     assert not config.screens.fullscreen
+
+
+def run_app_process(
+    qapp: QApplication, database_url: str, tmp_path: Path, credential: str, stop_after: float
+) -> tuple[int | None, str]:
+    """``python -m vwindow.kiosk_app --demo`` against a real server, ended by SIGTERM after
+    ``stop_after`` seconds if still running."""
+    result: dict[str, Any] = {}
+
+    async def main() -> None:
+        server = full_server(database_url, tmp_path / "data")
+        await server.start()
+        credential_file = tmp_path / "kiosk.credential"
+        credential_file.write_text(credential + "\n")
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "vwindow.kiosk_app",
+            "--demo",
+            "--server",
+            server.url,
+            "--credential-file",
+            str(credential_file),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+            env=env,
+        )
+        try:
+            try:
+                await asyncio.wait_for(process.wait(), stop_after)
+            except TimeoutError:
+                process.send_signal(signal.SIGTERM)
+            _, err = await asyncio.wait_for(process.communicate(), 20)
+            result["status"], result["stderr"] = process.returncode, err.decode()
+        finally:
+            if process.returncode is None:
+                process.kill()
+                await process.wait()
+            await server.stop()
+
+    run_qt(qapp, main, timeout=90)
+    return result["status"], result["stderr"]
+
+
+def test_the_app_process_runs_until_terminated(
+    qapp: QApplication, database_url: str, seeded: Seed, tmp_path: Path
+) -> None:
+    status, stderr = run_app_process(
+        qapp, database_url, tmp_path, seeded.kiosk_credentials[0], stop_after=12
+    )
+    assert status == 0, stderr
+
+
+def test_the_app_process_ends_when_the_credential_is_refused(
+    qapp: QApplication, database_url: str, seeded: Seed, tmp_path: Path
+) -> None:
+    status, stderr = run_app_process(qapp, database_url, tmp_path, "vk_not-enrolled", 40)
+    assert status == 3, stderr
+    assert "refused this kiosk" in stderr
+
+
+def test_no_display_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["--demo", "--credential-file", str(tmp_path / "c")]) == 2
