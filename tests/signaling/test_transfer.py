@@ -107,6 +107,15 @@ async def test_transfer_to_skill_requeues_at_head_and_rings_a_clerk_of_it(
     assert (update.queue.status, update.queue.position) == ("waiting", 1)
     # the resident already waiting moved back behind the transferred one
     assert (await other.expect(p.QueueUpdate)).queue.position == 2
+    # the supervisor sees it first in the queue, waiting since the first join; bob is done
+    # with it (wrap-up is short here) and not offered it again
+    sue: Peer = await peers(server.ws_url, await server.login("sue"))
+    await sue.send(p.WatchCenter())
+    snap = await sue.expect(p.CenterSnapshot)
+    first = snap.queue[0]
+    assert (first.request_id, first.skill, first.status) == (call.request_id, "minzheng", "waiting")
+    assert first.clerk_id is None and first.waited_s >= 0.5
+    assert [c.state in ("wrap_up", "available") for c in snap.clerks if c.name == "Bob"] == [True]
     before_ring = time.time()
     carol = await clerk(server, peers, "carol")
     ring = await carol.expect(p.Ring)
