@@ -17,6 +17,7 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
+from center.records.crypto import MAGIC as SEALED_MAGIC
 from center.records.pages import MAX_CHUNK_BYTES, MAX_PAGE_BYTES, add_page_routes
 from shared import protocol as p
 from shared.call.upload import PageUploader, UploadError
@@ -276,7 +277,10 @@ async def test_3_mib_page_uploads_in_chunks_and_clerk_fetches_identical_bytes(
         f"{meta['page_id']}.bin",
         f"{meta['page_id']}.json",
     ]
-    assert (folder / f"{meta['page_id']}.bin").read_bytes() == data
+    # at rest the page is sealed (AES-256-GCM under the records key), never the plaintext
+    stored = (folder / f"{meta['page_id']}.bin").read_bytes()
+    assert stored.startswith(SEALED_MAGIC)
+    assert data not in stored and data[:64] not in stored
 
 
 async def test_a_new_uploader_resumes_from_the_server_offset_after_the_link_broke(
