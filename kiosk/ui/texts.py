@@ -114,6 +114,13 @@ TEXTS: dict[str, str] = {
         "KioskTexts", "已经记下了，会有专人跟进，帮您把事办成。"
     ),
     "department.other": QT_TRANSLATE_NOOP("KioskTexts", "其他事项"),
+    # business lines (shared.catalog.SKILLS), as the department buttons show them
+    "skill.minzheng": QT_TRANSLATE_NOOP("KioskTexts", "民政"),
+    "skill.renshe": QT_TRANSLATE_NOOP("KioskTexts", "人社"),
+    "skill.yibao": QT_TRANSLATE_NOOP("KioskTexts", "医保"),
+    "skill.canlian": QT_TRANSLATE_NOOP("KioskTexts", "残联"),
+    "skill.weijian": QT_TRANSLATE_NOOP("KioskTexts", "卫健"),
+    "skill.huzheng": QT_TRANSLATE_NOOP("KioskTexts", "公安户政"),
     # --- common ---
     "common.back": QT_TRANSLATE_NOOP("KioskTexts", "返回"),
     "common.cancel": QT_TRANSLATE_NOOP("KioskTexts", "取消"),

@@ -241,3 +241,38 @@ def test_goodbye_reminds_to_take_the_card(kiosk: Kiosk) -> None:
     assert "没有工作人员在岗" in page.reason.text()
     kiosk.click(page.title)
     assert kiosk.session.state is flow.Screen.WELCOME
+
+
+def test_a_press_anywhere_is_a_touch_that_gives_the_full_time_again(kiosk: Kiosk) -> None:
+    to_materials(kiosk)
+    kiosk.advance(100)
+    assert kiosk.view.lower.ring.seconds == 20
+    page = kiosk.page(flow.Screen.MATERIALS)
+    assert isinstance(page, MaterialsScreen)
+    kiosk.events.clear()
+    kiosk.tap(page.all_at_once)
+    assert kiosk.events == [flow.Touched()]
+    assert kiosk.view.lower.ring.seconds == 120
+
+
+def test_walking_away_with_the_card_shows_the_countdown(kiosk: Kiosk) -> None:
+    to_waiting(kiosk)
+    lower = kiosk.view.lower
+    assert not lower.ring.isVisible()
+    kiosk.send(flow.CardRemoved())
+    kiosk.advance(1)
+    assert lower.ring.isVisible()
+    assert lower.ring.seconds == round(kiosk.session.config.walkaway_s) - 1
+    kiosk.advance(kiosk.session.config.walkaway_s)
+    assert kiosk.session.state is flow.Screen.WELCOME
+    assert kiosk.session.end_reason == "walked_away"
+
+
+def test_departments_follow_the_language(kiosk: Kiosk) -> None:
+    to_choose(kiosk)
+    page = kiosk.page(flow.Screen.CHOOSE_ITEM)
+    assert isinstance(page, ChooseItemScreen)
+    kiosk.view.set_language("en")
+    assert page.department_buttons["医保"].text() == "Medical insurance"
+    kiosk.view.set_language("zh_CN")
+    assert page.department_buttons["医保"].text() == "医保"

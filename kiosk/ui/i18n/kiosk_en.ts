@@ -195,7 +195,7 @@
     </message>
     <message>
       <location filename="../texts.py" line="86" />
-      <location filename="../texts.py" line="170" />
+      <location filename="../texts.py" line="177" />
       <source>这件事的材料清单暂时没有，工作人员会在视频里告诉您。</source>
       <translation>There is no document list for this service yet. The clerk will tell you on video.</translation>
     </message>
@@ -296,619 +296,649 @@
     </message>
     <message>
       <location filename="../texts.py" line="118" />
-      <location filename="../texts.py" line="178" />
+      <source>民政</source>
+      <translation>Civil affairs</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="119" />
+      <source>人社</source>
+      <translation>Jobs and social security</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="120" />
+      <source>医保</source>
+      <translation>Medical insurance</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="121" />
+      <source>残联</source>
+      <translation>Disabled persons</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="122" />
+      <source>卫健</source>
+      <translation>Health</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="123" />
+      <source>公安户政</source>
+      <translation>Household registration</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="125" />
+      <location filename="../texts.py" line="185" />
       <source>返回</source>
       <translation>Back</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="119" />
+      <location filename="../texts.py" line="126" />
       <source>取消</source>
       <translation>Cancel</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="120" />
+      <location filename="../texts.py" line="127" />
       <source>确定</source>
       <translation>OK</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="121" />
-      <location filename="../texts.py" line="223" />
+      <location filename="../texts.py" line="128" />
+      <location filename="../texts.py" line="230" />
       <source>下一步</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="122" />
+      <location filename="../texts.py" line="129" />
       <source>上一页</source>
       <translation>Previous</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="123" />
+      <location filename="../texts.py" line="130" />
       <source>下一页</source>
       <translation>Next</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="124" />
+      <location filename="../texts.py" line="131" />
       <source>第 {page} 页，共 {pages} 页</source>
       <translation>Page {page} of {pages}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="125" />
+      <location filename="../texts.py" line="132" />
       <source>秒后回到首页</source>
       <translation>s, then back to start</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="126" />
+      <location filename="../texts.py" line="133" />
       <source>点一下屏幕就能继续</source>
       <translation>Touch the screen to continue</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="127" />
+      <location filename="../texts.py" line="134" />
       <source>回到首页</source>
       <translation>Start page</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="128" />
+      <location filename="../texts.py" line="135" />
       <source>第 {number} 步，共 6 步：{name}</source>
       <translation>Step {number} of 6: {name}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="129" />
+      <location filename="../texts.py" line="136" />
       <source>选事项</source>
       <translation>Choose a service</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="130" />
+      <location filename="../texts.py" line="137" />
       <source>看材料</source>
       <translation>Documents</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="131" />
+      <location filename="../texts.py" line="138" />
       <source>读身份证</source>
       <translation>ID card</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="132" />
+      <location filename="../texts.py" line="139" />
       <source>排队</source>
       <translation>Queue</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="133" />
+      <location filename="../texts.py" line="140" />
       <source>视频办理</source>
       <translation>Video call</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="134" />
+      <location filename="../texts.py" line="141" />
       <source>回执和评价</source>
       <translation>Receipt and rating</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="136" />
+      <location filename="../texts.py" line="143" />
       <source>远程视频办事</source>
       <translation>Government services by video</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="137" />
+      <location filename="../texts.py" line="144" />
       <source>不用跑中心，在居委会就能和工作人员视频办事</source>
       <translation>No trip to the center: talk to a clerk by video right here</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="140" />
+      <location filename="../texts.py" line="147" />
       <source>开始办事</source>
       <translation>Start</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="141" />
+      <location filename="../texts.py" line="148" />
       <source>点一下上面的大按钮就开始</source>
       <translation>Touch the big button above to begin</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="142" />
+      <location filename="../texts.py" line="149" />
       <source>大字模式</source>
       <translation>Large text</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="143" />
+      <location filename="../texts.py" line="150" />
       <source>大字模式：已打开</source>
       <translation>Large text: on</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="144" />
+      <location filename="../texts.py" line="151" />
       <source>语言</source>
       <translation>Language</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="146" />
+      <location filename="../texts.py" line="153" />
       <source>您要办什么事？</source>
       <translation>What do you need to do?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="147" />
+      <location filename="../texts.py" line="154" />
       <source>按部门找</source>
       <translation>By department</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="148" />
+      <location filename="../texts.py" line="155" />
       <source>按名称找</source>
       <translation>By name</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="149" />
+      <location filename="../texts.py" line="156" />
       <source>点拼音首字母，比如“低保”点 D、B；也可以点常用词</source>
       <translation>Touch the pinyin initials, e.g. D, B for 低保, or a common word</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="152" />
+      <location filename="../texts.py" line="159" />
       <source>还没有输入</source>
       <translation>Nothing typed yet</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="153" />
+      <location filename="../texts.py" line="160" />
       <source>删一个</source>
       <translation>Delete</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="154" />
+      <location filename="../texts.py" line="161" />
       <source>清空</source>
       <translation>Clear</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="155" />
+      <location filename="../texts.py" line="162" />
       <source>没有找到。可以换个字母试试，或者按部门找。</source>
       <translation>Nothing found. Try other letters, or look by department.</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="158" />
+      <location filename="../texts.py" line="165" />
       <source>找到 {count} 项</source>
       <translation>{count} found</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="159" />
+      <location filename="../texts.py" line="166" />
       <source>事项清单还没有加载，请稍等。</source>
       <translation>The list of services is not loaded yet. Please wait.</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="160" />
+      <location filename="../texts.py" line="167" />
       <source>当场办结</source>
       <translation>done on the spot</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="161" />
+      <location filename="../texts.py" line="168" />
       <source>{days} 个工作日</source>
       <translation>{days} working days</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="163" />
+      <location filename="../texts.py" line="170" />
       <source>办这件事要带这些材料</source>
       <translation>Documents you need for</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="164" />
+      <location filename="../texts.py" line="171" />
       <source>一次告诉您全部材料，请对照看看带齐了没有</source>
       <translation>Here is the full list at once: please check you have everything</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="167" />
+      <location filename="../texts.py" line="174" />
       <source>办理时限：{limit}</source>
       <translation>Time to complete: {limit}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="168" />
+      <location filename="../texts.py" line="175" />
       <source>材料带齐了，下一步</source>
       <translation>I have them all, next</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="169" />
+      <location filename="../texts.py" line="176" />
       <source>换一件事</source>
       <translation>Choose another</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="174" />
+      <location filename="../texts.py" line="181" />
       <source>请把身份证放在读卡器上</source>
       <translation>Please place your ID card on the reader</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="175" />
+      <location filename="../texts.py" line="182" />
       <source>读卡器在屏幕下方，放上去不要动，一会儿就好</source>
       <translation>The reader is below the screen. Leave the card on it; it takes a moment</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="176" />
+      <location filename="../texts.py" line="183" />
       <source>没带身份证，让工作人员核对</source>
       <translation>No ID card with me: let the clerk check</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="177" />
+      <location filename="../texts.py" line="184" />
       <source>继续，让工作人员核对身份</source>
       <translation>Continue: the clerk will check my identity</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="180" />
+      <location filename="../texts.py" line="187" />
       <source>正在为您排队</source>
       <translation>You are in the queue</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="181" />
+      <location filename="../texts.py" line="188" />
       <source>前面还有 {count} 位</source>
       <translation>{count} ahead of you</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="182" />
+      <location filename="../texts.py" line="189" />
       <source>下一位就是您</source>
       <translation>You are next</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="183" />
+      <location filename="../texts.py" line="190" />
       <source>正在查询排队情况…</source>
       <translation>Checking the queue…</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="184" />
+      <location filename="../texts.py" line="191" />
       <source>大约还要等 {minutes} 分钟</source>
       <translation>About {minutes} min to wait</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="185" />
+      <location filename="../texts.py" line="192" />
       <source>马上就到您</source>
       <translation>Almost your turn</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="186" />
+      <location filename="../texts.py" line="193" />
       <source>等待时间暂时算不出来</source>
       <translation>The waiting time cannot be estimated yet</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="187" />
+      <location filename="../texts.py" line="194" />
       <source>轮到您了，工作人员马上接通</source>
       <translation>It's your turn: the clerk will answer in a moment</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="188" />
+      <location filename="../texts.py" line="195" />
       <source>网络断了一下，您的位置保留着</source>
       <translation>The network dropped for a moment; you keep your place</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="189" />
+      <location filename="../texts.py" line="196" />
       <source>您是老年人，已为您优先排队</source>
       <translation>As a senior, you have priority in the queue</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="190" />
+      <location filename="../texts.py" line="197" />
       <source>请坐着稍等，接通后看上面的屏幕</source>
       <translation>Please take a seat. When connected, look at the upper screen</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="191" />
+      <location filename="../texts.py" line="198" />
       <source>不排了</source>
       <translation>Leave the queue</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="192" />
+      <location filename="../texts.py" line="199" />
       <source>您还在吗？</source>
       <translation>Are you still there?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="193" />
+      <location filename="../texts.py" line="200" />
       <source>我还在</source>
       <translation>I'm here</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="195" />
+      <location filename="../texts.py" line="202" />
       <source>正在和工作人员视频通话</source>
       <translation>You are on a video call with a clerk</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="196" />
+      <location filename="../texts.py" line="203" />
       <source>请看上面的屏幕，对着话筒说话就可以</source>
       <translation>Look at the upper screen and just speak to the microphone</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="197" />
+      <location filename="../texts.py" line="204" />
       <source>请把材料放在拍摄台上</source>
       <translation>Please put the document on the stand</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="198" />
+      <location filename="../texts.py" line="205" />
       <source>材料正面朝上放平，不用按任何按钮，工作人员会拍下来</source>
       <translation>Face up and flat. No button to press: the clerk takes the picture</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="201" />
+      <location filename="../texts.py" line="208" />
       <source>已经拍好的材料（{count} 页）</source>
       <translation>Pages sent ({count})</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="202" />
+      <location filename="../texts.py" line="209" />
       <source>第 {number} 页</source>
       <translation>Page {number}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="203" />
+      <location filename="../texts.py" line="210" />
       <source>挂断</source>
       <translation>Hang up</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="204" />
-      <location filename="../texts.py" line="261" />
+      <location filename="../texts.py" line="211" />
+      <location filename="../texts.py" line="268" />
       <source>网络不太稳，正在重新连接…</source>
       <translation>The network is unstable, reconnecting…</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="205" />
+      <location filename="../texts.py" line="212" />
       <source>请核对下面的内容</source>
       <translation>Please check the details below</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="206" />
+      <location filename="../texts.py" line="213" />
       <source>请在框里签名</source>
       <translation>Please sign in the box</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="207" />
+      <location filename="../texts.py" line="214" />
       <source>重签</source>
       <translation>Sign again</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="208" />
+      <location filename="../texts.py" line="215" />
       <source>内容没错，签名确认</source>
       <translation>Correct, sign to confirm</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="209" />
+      <location filename="../texts.py" line="216" />
       <source>内容没错，确认</source>
       <translation>Correct, confirm</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="210" />
+      <location filename="../texts.py" line="217" />
       <source>请更正</source>
       <translation>Please correct</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="211" />
+      <location filename="../texts.py" line="218" />
       <source>哪里不对？</source>
       <translation>What is wrong?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="212" />
+      <location filename="../texts.py" line="219" />
       <source>姓名不对</source>
       <translation>The name is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="213" />
+      <location filename="../texts.py" line="220" />
       <source>证件号码不对</source>
       <translation>The ID number is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="214" />
+      <location filename="../texts.py" line="221" />
       <source>地址不对</source>
       <translation>The address is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="215" />
+      <location filename="../texts.py" line="222" />
       <source>电话不对</source>
       <translation>The phone number is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="216" />
+      <location filename="../texts.py" line="223" />
       <source>其他内容不对</source>
       <translation>Something else is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="218" />
+      <location filename="../texts.py" line="225" />
       <source>您的办事回执</source>
       <translation>Your receipt</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="219" />
+      <location filename="../texts.py" line="226" />
       <source>办件编号</source>
       <translation>Case number</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="220" />
+      <location filename="../texts.py" line="227" />
       <source>用手机扫一扫，随时查看办理进度</source>
       <translation>Scan with your phone to follow the case at any time</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="221" />
+      <location filename="../texts.py" line="228" />
       <source>还需要补交这些材料：</source>
       <translation>Still needed:</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="222" />
+      <location filename="../texts.py" line="229" />
       <source>打印回执</source>
       <translation>Print receipt</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="224" />
+      <location filename="../texts.py" line="231" />
       <source>已受理，正在办理</source>
       <translation>Accepted, being processed</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="225" />
+      <location filename="../texts.py" line="232" />
       <source>还差材料，补齐后就能办</source>
       <translation>Documents missing: it can be done once you bring them</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="226" />
+      <location filename="../texts.py" line="233" />
       <source>已为您转到相关部门办理</source>
       <translation>Passed to the department in charge</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="227" />
+      <location filename="../texts.py" line="234" />
       <source>这次没能办成</source>
       <translation>It could not be done this time</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="228" />
+      <location filename="../texts.py" line="235" />
       <source>已经办好了</source>
       <translation>Done</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="229" />
+      <location filename="../texts.py" line="236" />
       <source>已记录</source>
       <translation>Recorded</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="231" />
+      <location filename="../texts.py" line="238" />
       <source>这次服务您满意吗？</source>
       <translation>Were you satisfied with this service?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="232" />
+      <location filename="../texts.py" line="239" />
       <source>非常满意</source>
       <translation>Very satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="233" />
+      <location filename="../texts.py" line="240" />
       <source>满意</source>
       <translation>Satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="234" />
+      <location filename="../texts.py" line="241" />
       <source>基本满意</source>
       <translation>Fairly satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="235" />
+      <location filename="../texts.py" line="242" />
       <source>不满意</source>
       <translation>Dissatisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="236" />
+      <location filename="../texts.py" line="243" />
       <source>非常不满意</source>
       <translation>Very dissatisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="237" />
+      <location filename="../texts.py" line="244" />
       <source>可以再点几个原因（不点也行）</source>
       <translation>You may also pick some reasons (optional)</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="238" />
+      <location filename="../texts.py" line="245" />
       <source>态度好</source>
       <translation>Friendly</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="239" />
+      <location filename="../texts.py" line="246" />
       <source>讲得清楚</source>
       <translation>Clear</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="240" />
+      <location filename="../texts.py" line="247" />
       <source>办得快</source>
       <translation>Fast</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="241" />
+      <location filename="../texts.py" line="248" />
       <source>等太久</source>
       <translation>Too slow</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="242" />
+      <location filename="../texts.py" line="249" />
       <source>没讲清楚</source>
       <translation>Unclear</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="243" />
+      <location filename="../texts.py" line="250" />
       <source>视频不清楚</source>
       <translation>Poor video</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="244" />
+      <location filename="../texts.py" line="251" />
       <source>提交评价</source>
       <translation>Send rating</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="245" />
+      <location filename="../texts.py" line="252" />
       <source>不评了</source>
       <translation>Skip rating</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="247" />
+      <location filename="../texts.py" line="254" />
       <source>谢谢，再见！</source>
       <translation>Thank you, goodbye!</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="248" />
+      <location filename="../texts.py" line="255" />
       <source>请带好您的证件和材料</source>
       <translation>Please take your ID card and papers</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="249" />
+      <location filename="../texts.py" line="256" />
       <source>因为很久没有操作，这次办事已经结束，您的信息已经清除</source>
       <translation>Nothing happened for a long time, so this visit has ended and your data has been erased</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="252" />
+      <location filename="../texts.py" line="259" />
       <source>您的信息已经从这台机器上清除</source>
       <translation>Your data has been erased from this machine</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="254" />
+      <location filename="../texts.py" line="261" />
       <source>远程虚拟窗口</source>
       <translation>Remote service window</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="255" />
+      <location filename="../texts.py" line="262" />
       <source>请在触摸屏上开始办事</source>
       <translation>Please start on the touch screen</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="256" />
+      <location filename="../texts.py" line="263" />
       <source>工作人员：{name}</source>
       <translation>Clerk: {name}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="257" />
+      <location filename="../texts.py" line="264" />
       <source>{number} 号窗口</source>
       <translation>Window {number}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="258" />
+      <location filename="../texts.py" line="265" />
       <source>您自己</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="259" />
+      <location filename="../texts.py" line="266" />
       <source>排队中：前面还有 {count} 位，{eta}</source>
       <translation>In the queue: {count} ahead of you, {eta}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="260" />
+      <location filename="../texts.py" line="267" />
       <source>正在接通工作人员…</source>
       <translation>Connecting to the clerk…</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="262" />
+      <location filename="../texts.py" line="269" />
       <source>通话中</source>
       <translation>On call</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="263" />
+      <location filename="../texts.py" line="270" />
       <source>信号好</source>
       <translation>Good signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="264" />
+      <location filename="../texts.py" line="271" />
       <source>信号一般</source>
       <translation>Fair signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="265" />
+      <location filename="../texts.py" line="272" />
       <source>信号差</source>
       <translation>Poor signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="267" />
+      <location filename="../texts.py" line="274" />
       <source>管理员退出：请输入密码</source>
       <translation>Administrator exit: enter the PIN</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="268" />
+      <location filename="../texts.py" line="275" />
       <source>密码不对</source>
       <translation>Wrong PIN</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="269" />
+      <location filename="../texts.py" line="276" />
       <source>删除</source>
       <translation>Delete</translation>
     </message>

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from kiosk import flow
 from kiosk.ui.screens.base import Emit, ScreenPage
+from kiosk.ui.texts import TEXTS
 from kiosk.ui.widgets.text import TextButton, TextLabel
 from shared.catalog import SKILLS, CatalogItem
 
@@ -254,10 +255,11 @@ class ChooseItemScreen(ScreenPage):
         self.department_buttons = {}
         while self.department_layout.count():
             self.department_layout.takeAt(0)
+        keys = {label: f"skill.{code}" for code, label in SKILLS.items()}
         for name in self._groups:
-            key = name if name == OTHER else ""
-            button = TextButton(key, "chip")
-            if not key:
+            key = name if name == OTHER else keys.get(name, "")
+            button = TextButton(key if key in TEXTS else "", "chip")
+            if not button.key:
                 button.show_raw(name)
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, n=name: self.show_department(n))
