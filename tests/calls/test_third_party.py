@@ -7,6 +7,7 @@ main call ends and everything is torn down."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
@@ -82,8 +83,17 @@ async def frames_grow(sides: list[tuple[Side, str]], what: str) -> None:
     )
 
 
+async def cpu_share(seconds: float = 2.0) -> float:
+    """This process's CPU time over ``seconds`` of wall time (1.0 = one core)."""
+    cpu, wall = time.process_time(), time.monotonic()
+    await asyncio.sleep(seconds)
+    return round((time.process_time() - cpu) / (time.monotonic() - wall), 2)
+
+
 async def test_expert_joins_with_two_legs_leaves_and_main_call_ends_everything(
-    make_call_server: Callable[..., Any], seeded: Seed
+    make_call_server: Callable[..., Any],
+    seeded: Seed,
+    record_property: Callable[[str, object], None],
 ) -> None:
     # a loaded machine must not let the invitation time out while media runs
     server: CallServer = await make_call_server(
@@ -107,17 +117,21 @@ async def test_expert_joins_with_two_legs_leaves_and_main_call_ends_everything(
         bob_main = await eventually(lambda: bob.agent.session, 15, "bob's main leg")
         await main.wait_media(30)
         await bob_main.wait_media(30)
+        record_property("cpu_main_only", await cpu_share())
 
         # the expert is invited by name and accepts: three legs, six sessions
         await bob.signaling.send(p.InviteToCall(call_id=main_id, clerk_id=carol_id, note="残联"))
         invite = await carol.expect(p.Ring, lambda r: r.kind == "invite")
         assert (invite.call_id, invite.from_clerk) == (main_id, "Bob")
+        accepted = time.monotonic()
         await carol.signaling.send(p.AcceptCall(request_id=invite.request_id))
         for side in sides:
             await eventually(lambda side=side: len(side.agent.sessions) == 2, 15, side.name)
         for side in sides:
             for session in side.agent.sessions.values():
                 await session.wait_media(30)
+        record_property("guest_media_ms", round((time.monotonic() - accepted) * 1000))
+        record_property("cpu_three_legs", await cpu_share())
         kiosk_leg = next(c for c in kiosk.agent.calls.values() if c.leg == "guest")
         bob_leg = next(c for c in bob.agent.calls.values() if c.leg == "guest")
         assert set(carol.agent.sessions) == {kiosk_leg.call_id, bob_leg.call_id}
