@@ -54,7 +54,9 @@ class CallAgent:
         """``on_message`` and ``on_video_frame`` get the main leg (``session``); the other
         legs' data-channel messages go to ``on_leg_message`` when given (else to
         ``on_message``), and every leg's frames to ``on_leg_video_frame``.
-        ``config_for_leg`` chooses a leg's media (default: ``config_for_call``)."""
+        ``config_for_leg`` chooses a leg's media (default: ``config_for_call``).
+        ``on_ended`` gets the ``call.ended`` of every leg: the visit is over only when
+        ``message.call_id == agent.call.call_id`` and the reason is not ``transferred``."""
         self.config_for_call = config_for_call
         self.config_for_leg = config_for_leg
         self.on_message = on_message
