@@ -14,12 +14,15 @@ import dataclasses
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.config import DevicesConfig, KioskConfig, KioskConfigError, load_kiosk_config
-from kiosk.ui.app import AppOptions, KioskApp, run_kiosk_app
 from shared.call.media import MediaConfig
 from shared.logs import configure_logging
 from vwindow.apps import ice_policy_for
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import AppOptions
 
 DEFAULT_SERVER = "http://127.0.0.1:8420"
 SIMULATED = DevicesConfig(card_reader="simulated", scanner="simulated", printer="")
@@ -71,6 +74,9 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
 
 def run_screen_app(args: argparse.Namespace) -> int:
     """The entry ``vwindow kiosk`` calls without ``--headless``."""
+    # Qt is loaded only here: the headless commands and the server never need it
+    from kiosk.ui.app import AppOptions, run_kiosk_app
+
     configure_logging("WARNING")
     if not has_display():
         print(
@@ -96,6 +102,8 @@ def run_screen_app(args: argparse.Namespace) -> int:
 async def run_kiosk_in_loop(config: KioskConfig, options: AppOptions) -> int:
     """The kiosk app inside an already running qasync loop (``vwindow demo`` serves the
     server and shows the kiosk in one process)."""
+    from kiosk.ui.app import KioskApp
+
     return await KioskApp(config, options).run()
 
 
