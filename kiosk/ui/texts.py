@@ -200,6 +200,7 @@ TEXTS: dict[str, str] = {
     "waiting.still_there_button": QT_TRANSLATE_NOOP("KioskTexts", "我还在"),
     # --- in call ---
     "in_call.title": QT_TRANSLATE_NOOP("KioskTexts", "正在和工作人员视频通话"),
+    "in_call.title_named": QT_TRANSLATE_NOOP("KioskTexts", "工作人员{name}正在为您办理"),
     "in_call.hint": QT_TRANSLATE_NOOP("KioskTexts", "请看上面的屏幕，对着话筒说话就可以"),
     "in_call.place_page": QT_TRANSLATE_NOOP("KioskTexts", "请把材料放在拍摄台上"),
     "in_call.place_page_hint": QT_TRANSLATE_NOOP(

@@ -32,6 +32,11 @@ class Voice(QObject):
     def available(self) -> bool:
         return self._engine() is not None
 
+    def prepare(self) -> None:
+        """Start the engine now (connecting to speech-dispatcher takes a moment), not at the
+        first prompt of a visit."""
+        self._engine()
+
     def set_language(self, language: str) -> None:
         if language == self._language:
             return

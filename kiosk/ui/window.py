@@ -555,7 +555,8 @@ class KioskScreens(QObject):
     # showing ----------------------------------------------------------------------------
 
     def show(self) -> None:
-        """Put each window on its screen, full screen in kiosk mode."""
+        """Put each window on its screen, full screen in kiosk mode; start the voice."""
+        self.voice.prepare()
         screens = QGuiApplication.screens()
         indexes = self._screen_indexes if self.two_screens else (self._screen_indexes[1],)
         for window, index in zip(self.windows, indexes, strict=True):

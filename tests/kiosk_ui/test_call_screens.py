@@ -55,6 +55,7 @@ def test_the_page_prompt_and_the_previews(kiosk: Kiosk) -> None:
     to_call(kiosk)
     page = in_call(kiosk)
     assert page.modes.currentIndex() == TALK
+    assert page.talk_title.text() == "工作人员张敏正在为您办理"
     kiosk.send(flow.PageRequested(note="请把户口簿本人页放上来"))
     assert page.modes.currentIndex() == PAGE
     assert page.page_note.text() == "请把户口簿本人页放上来"

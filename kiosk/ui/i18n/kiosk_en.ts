@@ -342,7 +342,7 @@
     </message>
     <message>
       <location filename="../texts.py" line="128" />
-      <location filename="../texts.py" line="230" />
+      <location filename="../texts.py" line="231" />
       <source>下一步</source>
       <translation>Next</translation>
     </message>
@@ -628,317 +628,322 @@
     </message>
     <message>
       <location filename="../texts.py" line="203" />
+      <source>工作人员{name}正在为您办理</source>
+      <translation>{name} from the service center is helping you</translation>
+    </message>
+    <message>
+      <location filename="../texts.py" line="204" />
       <source>请看上面的屏幕，对着话筒说话就可以</source>
       <translation>Look at the upper screen and just speak to the microphone</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="204" />
+      <location filename="../texts.py" line="205" />
       <source>请把材料放在拍摄台上</source>
       <translation>Please put the document on the stand</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="205" />
+      <location filename="../texts.py" line="206" />
       <source>材料正面朝上放平，不用按任何按钮，工作人员会拍下来</source>
       <translation>Face up and flat. No button to press: the clerk takes the picture</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="208" />
+      <location filename="../texts.py" line="209" />
       <source>已经拍好的材料（{count} 页）</source>
       <translation>Pages sent ({count})</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="209" />
+      <location filename="../texts.py" line="210" />
       <source>第 {number} 页</source>
       <translation>Page {number}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="210" />
+      <location filename="../texts.py" line="211" />
       <source>挂断</source>
       <translation>Hang up</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="211" />
-      <location filename="../texts.py" line="268" />
+      <location filename="../texts.py" line="212" />
+      <location filename="../texts.py" line="269" />
       <source>网络不太稳，正在重新连接…</source>
       <translation>The network is unstable, reconnecting…</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="212" />
+      <location filename="../texts.py" line="213" />
       <source>请核对下面的内容</source>
       <translation>Please check the details below</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="213" />
+      <location filename="../texts.py" line="214" />
       <source>请在框里签名</source>
       <translation>Please sign in the box</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="214" />
+      <location filename="../texts.py" line="215" />
       <source>重签</source>
       <translation>Sign again</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="215" />
+      <location filename="../texts.py" line="216" />
       <source>内容没错，签名确认</source>
       <translation>Correct, sign to confirm</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="216" />
+      <location filename="../texts.py" line="217" />
       <source>内容没错，确认</source>
       <translation>Correct, confirm</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="217" />
+      <location filename="../texts.py" line="218" />
       <source>请更正</source>
       <translation>Please correct</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="218" />
+      <location filename="../texts.py" line="219" />
       <source>哪里不对？</source>
       <translation>What is wrong?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="219" />
+      <location filename="../texts.py" line="220" />
       <source>姓名不对</source>
       <translation>The name is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="220" />
+      <location filename="../texts.py" line="221" />
       <source>证件号码不对</source>
       <translation>The ID number is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="221" />
+      <location filename="../texts.py" line="222" />
       <source>地址不对</source>
       <translation>The address is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="222" />
+      <location filename="../texts.py" line="223" />
       <source>电话不对</source>
       <translation>The phone number is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="223" />
+      <location filename="../texts.py" line="224" />
       <source>其他内容不对</source>
       <translation>Something else is wrong</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="225" />
+      <location filename="../texts.py" line="226" />
       <source>您的办事回执</source>
       <translation>Your receipt</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="226" />
+      <location filename="../texts.py" line="227" />
       <source>办件编号</source>
       <translation>Case number</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="227" />
+      <location filename="../texts.py" line="228" />
       <source>用手机扫一扫，随时查看办理进度</source>
       <translation>Scan with your phone to follow the case at any time</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="228" />
+      <location filename="../texts.py" line="229" />
       <source>还需要补交这些材料：</source>
       <translation>Still needed:</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="229" />
+      <location filename="../texts.py" line="230" />
       <source>打印回执</source>
       <translation>Print receipt</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="231" />
+      <location filename="../texts.py" line="232" />
       <source>已受理，正在办理</source>
       <translation>Accepted, being processed</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="232" />
+      <location filename="../texts.py" line="233" />
       <source>还差材料，补齐后就能办</source>
       <translation>Documents missing: it can be done once you bring them</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="233" />
+      <location filename="../texts.py" line="234" />
       <source>已为您转到相关部门办理</source>
       <translation>Passed to the department in charge</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="234" />
+      <location filename="../texts.py" line="235" />
       <source>这次没能办成</source>
       <translation>It could not be done this time</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="235" />
+      <location filename="../texts.py" line="236" />
       <source>已经办好了</source>
       <translation>Done</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="236" />
+      <location filename="../texts.py" line="237" />
       <source>已记录</source>
       <translation>Recorded</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="238" />
+      <location filename="../texts.py" line="239" />
       <source>这次服务您满意吗？</source>
       <translation>Were you satisfied with this service?</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="239" />
+      <location filename="../texts.py" line="240" />
       <source>非常满意</source>
       <translation>Very satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="240" />
+      <location filename="../texts.py" line="241" />
       <source>满意</source>
       <translation>Satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="241" />
+      <location filename="../texts.py" line="242" />
       <source>基本满意</source>
       <translation>Fairly satisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="242" />
+      <location filename="../texts.py" line="243" />
       <source>不满意</source>
       <translation>Dissatisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="243" />
+      <location filename="../texts.py" line="244" />
       <source>非常不满意</source>
       <translation>Very dissatisfied</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="244" />
+      <location filename="../texts.py" line="245" />
       <source>可以再点几个原因（不点也行）</source>
       <translation>You may also pick some reasons (optional)</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="245" />
+      <location filename="../texts.py" line="246" />
       <source>态度好</source>
       <translation>Friendly</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="246" />
+      <location filename="../texts.py" line="247" />
       <source>讲得清楚</source>
       <translation>Clear</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="247" />
+      <location filename="../texts.py" line="248" />
       <source>办得快</source>
       <translation>Fast</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="248" />
+      <location filename="../texts.py" line="249" />
       <source>等太久</source>
       <translation>Too slow</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="249" />
+      <location filename="../texts.py" line="250" />
       <source>没讲清楚</source>
       <translation>Unclear</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="250" />
+      <location filename="../texts.py" line="251" />
       <source>视频不清楚</source>
       <translation>Poor video</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="251" />
+      <location filename="../texts.py" line="252" />
       <source>提交评价</source>
       <translation>Send rating</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="252" />
+      <location filename="../texts.py" line="253" />
       <source>不评了</source>
       <translation>Skip rating</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="254" />
+      <location filename="../texts.py" line="255" />
       <source>谢谢，再见！</source>
       <translation>Thank you, goodbye!</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="255" />
+      <location filename="../texts.py" line="256" />
       <source>请带好您的证件和材料</source>
       <translation>Please take your ID card and papers</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="256" />
+      <location filename="../texts.py" line="257" />
       <source>因为很久没有操作，这次办事已经结束，您的信息已经清除</source>
       <translation>Nothing happened for a long time, so this visit has ended and your data has been erased</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="259" />
+      <location filename="../texts.py" line="260" />
       <source>您的信息已经从这台机器上清除</source>
       <translation>Your data has been erased from this machine</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="261" />
+      <location filename="../texts.py" line="262" />
       <source>远程虚拟窗口</source>
       <translation>Remote service window</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="262" />
+      <location filename="../texts.py" line="263" />
       <source>请在触摸屏上开始办事</source>
       <translation>Please start on the touch screen</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="263" />
+      <location filename="../texts.py" line="264" />
       <source>工作人员：{name}</source>
       <translation>Clerk: {name}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="264" />
+      <location filename="../texts.py" line="265" />
       <source>{number} 号窗口</source>
       <translation>Window {number}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="265" />
+      <location filename="../texts.py" line="266" />
       <source>您自己</source>
       <translation>You</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="266" />
+      <location filename="../texts.py" line="267" />
       <source>排队中：前面还有 {count} 位，{eta}</source>
       <translation>In the queue: {count} ahead of you, {eta}</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="267" />
+      <location filename="../texts.py" line="268" />
       <source>正在接通工作人员…</source>
       <translation>Connecting to the clerk…</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="269" />
+      <location filename="../texts.py" line="270" />
       <source>通话中</source>
       <translation>On call</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="270" />
+      <location filename="../texts.py" line="271" />
       <source>信号好</source>
       <translation>Good signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="271" />
+      <location filename="../texts.py" line="272" />
       <source>信号一般</source>
       <translation>Fair signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="272" />
+      <location filename="../texts.py" line="273" />
       <source>信号差</source>
       <translation>Poor signal</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="274" />
+      <location filename="../texts.py" line="275" />
       <source>管理员退出：请输入密码</source>
       <translation>Administrator exit: enter the PIN</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="275" />
+      <location filename="../texts.py" line="276" />
       <source>密码不对</source>
       <translation>Wrong PIN</translation>
     </message>
     <message>
-      <location filename="../texts.py" line="276" />
+      <location filename="../texts.py" line="277" />
       <source>删除</source>
       <translation>Delete</translation>
     </message>

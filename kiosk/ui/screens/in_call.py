@@ -283,6 +283,11 @@ class InCallScreen(ScreenPage):
 
     def show_session(self, session: flow.Session, now: float) -> None:
         self.reconnecting.setVisible(session.reconnecting)
+        name = session.call.peer_name if session.call is not None else ""
+        if name:
+            self.talk_title.show_key("in_call.title_named", name=name)
+        else:
+            self.talk_title.show_key("in_call.title")
         form = session.form
         if form is not None:
             self.form_panel.show_form(form.form_id, form.title, form.needs_signature,
