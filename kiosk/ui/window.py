@@ -219,7 +219,8 @@ class UpperPane(QWidget):
         self.remote = VideoPane()
         self.center.addWidget(self.remote)
         layout.addWidget(self.center, 1)
-        self.local = VideoPane(background="#22354d", mirrored=True, parent=self.remote)
+        self.local = VideoPane(background="#22354d", mirrored=True)
+        self.remote.set_inset(self.local)
         self.local.setVisible(False)
         footer = QFrame()
         set_role(footer, "header")
@@ -232,16 +233,6 @@ class UpperPane(QWidget):
         layout.addWidget(footer)
         self.call_status = CallStatusView()
         self._call_key: object = None
-
-    def resizeEvent(self, event: object) -> None:
-        self._place_local()
-
-    def _place_local(self) -> None:
-        area = self.remote.rect()
-        width = max(160, area.width() // 5)
-        height = width * 3 // 4
-        self.local.setGeometry(area.width() - width - 24, area.height() - height - 24, width,
-                               height)
 
     def show_session(self, session: flow.Session, now: float) -> None:
         status = self.call_status
@@ -266,9 +257,6 @@ class UpperPane(QWidget):
         self.title.setVisible(not (in_call and (name or window_no)))
         if in_call != self.local.isVisibleTo(self):
             self.local.setVisible(in_call)
-            if in_call:
-                self._place_local()
-                self.local.raise_()
         quality = ""
         shown = self.remote if in_call else self.info
         if self.center.currentWidget() is not shown:
@@ -459,7 +447,7 @@ class LowerPane(QWidget):
             self._total = max(left, 1.0)
         self.ring.set_time(left, self._total)
         # the last seconds: say plainly that a touch keeps the visit going
-        hurry = left <= HURRY_S
+        hurry = left <= HURRY_S and session.state is not flow.Screen.GOODBYE
         if hurry != self._hurry:
             self._hurry = hurry
             self.ring.set_colors("#ffd166" if hurry else "#ffffff", QColor(255, 255, 255, 70))

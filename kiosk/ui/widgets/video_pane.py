@@ -4,7 +4,7 @@ scaling per frame (the frame arrives already near the shown size), one drawImage
 from __future__ import annotations
 
 from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.theme import FONT_FAMILY
@@ -34,7 +34,28 @@ class VideoPane(QWidget):
         self._mirrored = mirrored
         self._placeholder = ""
         self.frames_painted = 0
+        self._inset: QWidget | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def set_inset(self, inset: QWidget) -> None:
+        """A child kept in the bottom-right corner at a fifth of the width (the resident's
+        own picture over the clerk's)."""
+        inset.setParent(self)
+        self._inset = inset
+        self._place_inset()
+
+    def _place_inset(self) -> None:
+        if self._inset is None:
+            return
+        width = max(160, self.width() // 5)
+        height = width * 3 // 4
+        self._inset.setGeometry(self.width() - width - 24, self.height() - height - 24, width,
+                                height)
+        self._inset.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        self._place_inset()
+        super().resizeEvent(event)
 
     @property
     def image(self) -> QImage | None:
