@@ -256,6 +256,7 @@ class KioskController:
         self._card_present = asyncio.Event()
         # the resident's server-side request and call, for this session
         self._request_id: str | None = None
+        self._join: p.JoinQueue | None = None
         self._leave_pending = False
         self._call: p.CallInfo | None = None
         self._last_call_id: str | None = None
@@ -409,16 +410,13 @@ class KioskController:
         elif isinstance(command, flow.JoinQueue):
             self._request_id = None
             self._leave_pending = False
-            self._spawn(
-                self._send(
-                    p.JoinQueue(
-                        item_code=command.item_code,
-                        priority=command.priority,
-                        identified=command.identified,
-                        id=JOIN_REF,
-                    )
-                )
+            self._join = p.JoinQueue(
+                item_code=command.item_code,
+                priority=command.priority,
+                identified=command.identified,
+                id=JOIN_REF,
             )
+            self._spawn(self._send(self._join))
         elif isinstance(command, flow.LeaveQueue):
             self._leave_queue()
         elif isinstance(command, flow.HangUp):
@@ -447,6 +445,7 @@ class KioskController:
         self.vault.wipe()
         self.view.wipe()
         self._request_id = None
+        self._join = None
         self._leave_pending = False
         self._call = None
         self._last_call_id = None
@@ -715,6 +714,16 @@ class KioskController:
         if isinstance(message, p.Welcome):
             if message.queue is not None:
                 self._queue_update(message.queue)
+            elif (
+                message.call is None
+                and self.session.queued
+                and self.session.state is flow.Screen.WAITING
+                and self._join is not None
+            ):
+                # the server lost the request while we were away: join again, same terms
+                log.info("the server no longer has this kiosk's request: joining again")
+                self._request_id = None
+                self._spawn(self._send(self._join))
         elif isinstance(message, p.QueueUpdate):
             self._queue_update(message.queue)
         elif isinstance(message, p.QueueLeft):

@@ -410,6 +410,10 @@ def test_a_lost_server_link_shows_reconnecting_and_the_wait_goes_on(
             await controller.signaling.wait_connected(30)
             await eventually(lambda: not view.statuses[-1].reconnecting, "back", 10)
             assert state(controller) is flow.Screen.WAITING and view.wipes == 0
+            # the request goes on (resumed, or joined again with the same terms)
+            joins = [m for m in controller.sent if m == ("signaling", "queue.join")]
+            await eventually(lambda: controller._request_id is not None, "request known", 10)
+            assert len(joins) in (1, 2)
         finally:
             await stop_kiosk(controller)
             await server.stop()
