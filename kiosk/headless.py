@@ -256,6 +256,13 @@ class HeadlessKiosk:
         self.rated_case = rated["case_number"]
 
     async def _on_ended(self, message: p.CallEnded) -> None:
+        call = self.agent.call
+        if message.reason == p.EndReason.TRANSFERRED:
+            self.say("the clerk transferred the call: waiting for the next clerk")
+            return
+        if call is not None and message.call_id != call.call_id:
+            self.say("the third party left the call")
+            return
         self.say(f"call ended: {message.reason}, outcome {message.outcome}")
         if self.ended is not None and not self.ended.done():
             self.ended.set_result(message)

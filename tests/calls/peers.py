@@ -77,6 +77,12 @@ class ControlledConsole(HeadlessConsole, _Recording):
         if welcome.call is None:
             await self.signaling.send(p.SetClerkState(state="available"))
         await self.call_started.wait()
+        # as every console does at answer (idempotent: a restarted console gets the same
+        # case); the card and page reviews wait for it
+        assert self.records is not None
+        case = await self.records.open_case(self.session.call_id)
+        self.case_number = case["case_number"]
+        self.case_ready.set()
         await self.session.wait_media(timeout=30)
         self.media_at = time.perf_counter()
         self.in_call.set()
