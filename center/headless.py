@@ -163,7 +163,8 @@ class HeadlessConsole:
                 case_number=case_number,
                 item_name=call.item_name if call else "",
                 outcome=self.options.outcome,
-                tracking_url=f"{self.options.server_url}/track/{case_number}",
+                # issued by the server: its public address and the case's token
+                tracking_url=closed["tracking_url"],
                 missing_materials=list(closed["missing_materials"]),
             )
         )
@@ -180,6 +181,7 @@ class HeadlessConsole:
         return {
             "outcome": self.options.outcome,
             "case_number": case_number,
+            "tracking_url": closed["tracking_url"],
             "case_pages": len(recorded["pages"]),
             "accepted_pages": sum(
                 1 for page in recorded["pages"] if (page["review"] or {}).get("accepted")

@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import aiohttp
 import msgspec
+from yarl import URL
 
 from shared.call.messages import CardData
 
@@ -43,7 +44,9 @@ class RecordsClient:
     # --- Staff ------------------------------------------------------------------------------
 
     async def open_case(self, call_id: str) -> dict[str, Any]:
-        """The call's case, opened now or earlier (the same call always gives the same case)."""
+        """The call's case, opened now or earlier (the same call always gives the same case).
+        Like every case answer it carries ``tracking_url``, the public address of its status
+        page (with its token) for the receipt's QR code."""
         return await self._json("POST", "/api/v1/cases", {"call_id": call_id})
 
     async def get_case(self, case_number: str) -> dict[str, Any]:
@@ -93,6 +96,7 @@ class RecordsClient:
         note: str = "",
         referred_to: str = "",
     ) -> dict[str, Any]:
+        """The closed case; its ``tracking_url`` goes on the receipt."""
         return await self._json(
             "POST",
             _case(case_number, "close"),
@@ -127,6 +131,26 @@ class RecordsClient:
         return await self._json(
             "POST", f"/api/v1/follow-ups/{quote(follow_up_id, safe='')}/close", {"note": note}
         )
+
+    # --- Anyone with a receipt ---------------------------------------------------------------
+
+    async def track(self, tracking_url: str, language: str = "zh") -> dict[str, Any]:
+        """The public status of a case (no personal data) from its tracking URL, asked of
+        this client's server (``/api/v1/track/...``); needs no login."""
+        url = URL(tracking_url)
+        if not url.path.startswith("/track/") or not url.query.get("t"):
+            raise ValueError(f"not a tracking URL: {tracking_url!r}")
+        params = {"t": url.query["t"], "lang": language}
+        try:
+            async with self.http.get(
+                self.server_url + "/api/v1" + url.raw_path, params=params
+            ) as response:
+                if response.status != 200:
+                    raise await _error(response)
+                result: dict[str, Any] = msgspec.json.decode(await response.read())
+                return result
+        except aiohttp.ClientError as exc:
+            raise RecordsError(0, "unreachable", str(exc)) from exc
 
     # --- Kiosk ------------------------------------------------------------------------------
 

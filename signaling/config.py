@@ -19,6 +19,8 @@ Example ``vwindow.toml``::
     [records]
     retention_days = 1095
     key_file = "/etc/vwindow/records.key"
+    public_url = "https://vwindow.example.org"
+    center_phones = { "徐汇区社区事务受理服务中心" = "021-64870000" }
 """
 
 from __future__ import annotations
@@ -74,6 +76,17 @@ class RecordsConfig:
     timezone: str = "Asia/Shanghai"
     #: how long after a call its kiosk may still rate it or report 办不成事
     feedback_window_min: float = 30.0
+    #: the address residents' phones reach the server at, for the tracking URL of the
+    #: receipt's QR code (``https://vwindow.example.org``). Empty: the address the clerk's
+    #: request came to, which is right only when phones reach the server the same way.
+    public_url: str = ""
+    #: the phone number shown on the tracking page, by center id or center name
+    center_phones: dict[str, str] = field(default_factory=dict)
+    #: tracking page look-ups one client address may make per minute, and in a burst
+    tracking_rate_per_min: float = 20.0
+    tracking_burst: int = 10
+    #: reverse proxies whose ``X-Forwarded-For`` names the real client (exact addresses)
+    trusted_proxies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,15 +140,33 @@ def load_config(path: Path | None = None, env: dict[str, str] | None = None) -> 
     records = dict(raw.get("records", {}))
     if "VWINDOW_RECORDS_KEY_FILE" in env:
         records["key_file"] = env["VWINDOW_RECORDS_KEY_FILE"]
+    if "VWINDOW_PUBLIC_URL" in env:
+        records["public_url"] = env["VWINDOW_PUBLIC_URL"]
     config: ServerConfig = _build(ServerConfig, server, "server")
+    records_config: RecordsConfig = _build(RecordsConfig, records, "records")
+    _check_records(records_config)
     return replace(
         config,
         data_dir=Path(config.data_dir).expanduser(),
         routing=_build(RoutingConfig, raw.get("routing", {}), "routing"),
         turn=_build(TurnConfig, turn, "turn"),
         limits=_build(LimitsConfig, raw.get("limits", {}), "limits"),
-        records=_build(RecordsConfig, records, "records"),
+        records=replace(records_config, public_url=records_config.public_url.rstrip("/")),
     )
+
+
+def _check_records(records: RecordsConfig) -> None:
+    url = records.public_url
+    if url and (not url.startswith(("http://", "https://")) or "?" in url or "#" in url):
+        raise ConfigError(
+            f"[records] public_url must be an http(s) address without query, not {url!r}"
+        )
+    if not isinstance(records.center_phones, dict) or not all(
+        isinstance(value, str) for value in records.center_phones.values()
+    ):
+        raise ConfigError("[records] center_phones maps center ids or names to phone numbers")
+    if records.tracking_rate_per_min <= 0 or records.tracking_burst < 1:
+        raise ConfigError("[records] tracking_rate_per_min and tracking_burst must be positive")
 
 
 def _build(cls: type[Any], values: dict[str, Any], section: str) -> Any:

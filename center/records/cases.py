@@ -21,6 +21,7 @@ from center.records import rules
 from center.records.crypto import RecordsCipher
 from center.records.pages import PageMeta, PageStore
 from center.records.rules import RecordsErrorCode, RuleError
+from center.records.tracking import FollowUpStage, TrackingFacts, center_phone
 from signaling.config import RecordsConfig
 from signaling.store.db import Database
 from signaling.store.models import (
@@ -28,6 +29,7 @@ from signaling.store.models import (
     CaseEvent,
     CaseSequence,
     CatalogItem,
+    Center,
     CenterCode,
     FollowUp,
     Kiosk,
@@ -332,6 +334,38 @@ class CaseService:
                 else None
             ),
         }
+
+    async def tracking_facts(self, case_number: str) -> TrackingFacts | None:
+        """What the public tracking page shows of a case (nothing personal), or None."""
+        async with self._db.session() as session:
+            case = await session.scalar(select(Case).where(Case.case_number == case_number))
+            if case is None:
+                return None
+            center = await session.get(Center, case.center_id)
+            follow_up = await session.scalar(
+                select(FollowUp.status)
+                .where(FollowUp.case_id == case.id)
+                .order_by(FollowUp.created_at.desc())
+                .limit(1)
+            )
+        center_name = center.name if center is not None else ""
+        return TrackingFacts(
+            case_number=case.case_number,
+            item_name=case.item_name or case.item_code,
+            opened_at=case.opened_at,
+            closed_at=case.closed_at,
+            status=case.status,
+            outcome=case.outcome,
+            missing_materials=tuple(case.missing_materials or ()),
+            referred_to=case.referred_to or "",
+            follow_up=(
+                FollowUpStage.CLOSED if follow_up == "closed" else FollowUpStage.OPEN
+            )
+            if follow_up is not None
+            else None,
+            center_name=center_name,
+            center_phone=center_phone(self.config.center_phones, case.center_id, center_name),
+        )
 
     async def case_pages(self, case: Case) -> list[PageMeta]:
         return await self.pages.request_pages(case.center_id, case.request_id)

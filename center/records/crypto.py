@@ -30,6 +30,8 @@ TAG_BYTES = 16
 #: what sealing adds to the plaintext
 SEAL_OVERHEAD = len(MAGIC) + NONCE_BYTES + TAG_BYTES
 KEY_ENV = "VWINDOW_RECORDS_KEY"
+#: 10 bytes: 16 base32 characters without padding
+TRACKING_TOKEN_BYTES = 10
 
 
 class RecordsKeyError(RuntimeError):
@@ -42,7 +44,8 @@ class RecordsCipher:
             raise RecordsKeyError(f"the records key must be {KEY_BYTES} bytes, not {len(key)}")
         self._aead = AESGCM(key)
         # a separate key for the search hash, so the hash reveals nothing about the AES key
-        self._hash_key = hmac.new(key, b"vwindow id-number search", hashlib.sha256).digest()
+        self._hash_key = self._derive(key, "id-number search")
+        self._tracking_key = self._derive(key, "case tracking")
 
     def seal(self, plaintext: bytes, context: str) -> bytes:
         nonce = os.urandom(NONCE_BYTES)
@@ -70,6 +73,23 @@ class RecordsCipher:
         by hashing all 10^17 candidate numbers."""
         normalised = id_number.strip().upper()
         return hmac.new(self._hash_key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+    def tracking_token(self, case_number: str) -> str:
+        """The secret part of a case's public tracking URL: HMAC-SHA256 of the case number
+        under its own derived key, 80 bits as 16 lower-case base32 characters. Case numbers
+        are sequential; without the key the token of another one cannot be worked out."""
+        digest = hmac.new(self._tracking_key, case_number.encode(), hashlib.sha256).digest()
+        return base64.b32encode(digest[:TRACKING_TOKEN_BYTES]).decode("ascii").lower()
+
+    def tracking_token_matches(self, case_number: str, token: str) -> bool:
+        """Constant-time, and case-insensitive (a QR reader or a person may upper-case it)."""
+        given = token.strip().lower().encode("utf-8", "replace")
+        return hmac.compare_digest(self.tracking_token(case_number).encode("ascii"), given)
+
+    @staticmethod
+    def _derive(key: bytes, purpose: str) -> bytes:
+        return hmac.new(key, f"vwindow {purpose}".encode(), hashlib.sha256).digest()
 
 
 def is_sealed(data: bytes) -> bool:

@@ -12,7 +12,8 @@ Who may do what:
 - follow-ups: supervisors and admins see the center's, clerks their own;
 - kiosks: only the two feedback routes of their own call, while it is live and for
   ``[records] feedback_window_min`` after, plus 办不成事 before any call;
-- anonymous: nothing.
+- anonymous: nothing, except the public tracking of a case by the token on its receipt
+  (``center.records.tracking_routes``: status words, no personal data).
 
 Every access to personal data is written to the audit table before the data leaves:
 ``case.read`` (detail with a card), ``case.reveal``, ``case.page_read``, ``case.search_id``,
@@ -31,8 +32,10 @@ from sqlalchemy import select
 
 from center.records import rules
 from center.records.cases import CallFacts, CaseService, SearchFilters
+from center.records.keys import CASES
 from center.records.pages import PAGES, PageError, add_page_routes, records_cipher
 from center.records.rules import RecordsErrorCode, RuleError
+from center.records.tracking_routes import add_tracking_routes, case_tracking_url
 from shared.protocol import ErrorCode
 from signaling.app import CONFIG, HUB, STORE, ApiError, authenticate_caller, json_response
 from signaling.store.models import Case, ServiceRequest, utcnow
@@ -41,7 +44,6 @@ from signaling.store.repo import KioskIdentity, StaffIdentity
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-CASES = web.AppKey("cases", CaseService)
 CENTER_READERS = frozenset({"supervisor", "admin"})
 _RULE_STATUS = {
     RecordsErrorCode.NO_SUCH_CASE: 404,
@@ -82,6 +84,7 @@ async def _rules_to_http(request: web.Request, handler: Any) -> web.StreamRespon
 def add_records_routes(app: web.Application) -> None:
     """The server extension: pages and cases (``create_app(config, [add_records_routes])``)."""
     add_page_routes(app)
+    add_tracking_routes(app)
     app.middlewares.append(_rules_to_http)
     app.on_startup.append(_start)
     router = app.router
@@ -324,6 +327,13 @@ async def _audit(
     )
 
 
+async def _detail(request: web.Request, case: Case) -> dict[str, Any]:
+    """The case as the API shows it, with the public tracking URL for the receipt's QR."""
+    body = await request.app[CASES].detail(case)
+    body["tracking_url"] = case_tracking_url(request, case.case_number)
+    return body
+
+
 def _staff_actor(staff: StaffIdentity) -> str:
     return f"staff:{staff.staff_id}"
 
@@ -343,14 +353,14 @@ async def open_case(request: web.Request) -> web.Response:
     case, created = await cases.open_case(call, _staff_actor(staff))
     if created:
         log.info("case %s opened for call %s", case.case_number, call.call_id)
-    return json_response(await cases.detail(case), 201 if created else 200)
+    return json_response(await _detail(request, case), 201 if created else 200)
 
 
 async def get_case(request: web.Request) -> web.Response:
     staff, case = await _readable_case(request)
     if case.card is not None:
         await _audit(request, staff, "case.read", case)
-    return json_response(await request.app[CASES].detail(case))
+    return json_response(await _detail(request, case))
 
 
 async def put_card(request: web.Request) -> web.Response:
@@ -361,7 +371,7 @@ async def put_card(request: web.Request) -> web.Response:
     cases = request.app[CASES]
     case = await cases.put_card(case, msgspec.structs.asdict(body), _staff_actor(staff))
     await _audit(request, staff, "case.card_write", case)
-    return json_response(await cases.detail(case))
+    return json_response(await _detail(request, case))
 
 
 async def reveal(request: web.Request) -> web.Response:
@@ -397,7 +407,7 @@ async def put_form(request: web.Request) -> web.Response:
         raise ApiError(400, ErrorCode.INVALID_MESSAGE, "form_id required, at most 200 fields")
     cases = request.app[CASES]
     case = await cases.put_form(case, msgspec.to_builtins(body), _staff_actor(staff))
-    return json_response(await cases.detail(case))
+    return json_response(await _detail(request, case))
 
 
 async def close_case(request: web.Request) -> web.Response:
@@ -409,7 +419,7 @@ async def close_case(request: web.Request) -> web.Response:
     cases = request.app[CASES]
     case = await cases.close(case, closing, staff.staff_id)
     log.info("case %s closed: %s", case.case_number, case.outcome)
-    return json_response(await cases.detail(case))
+    return json_response(await _detail(request, case))
 
 
 async def page_content(request: web.Request) -> web.Response:
