@@ -1,6 +1,7 @@
 """The scripted kiosk and clerk (``--headless``) on a real call leave a complete case in the
-records: its number on the receipt, card, pages with the clerk's verdicts, the confirmed form
-with the signature, the outcome, the resident's rating."""
+records: its number and tracking URL on the receipt (and the URL opens), card, pages with the
+clerk's verdicts, the confirmed form with the signature, the outcome, the resident's
+rating."""
 
 from __future__ import annotations
 
@@ -64,3 +65,14 @@ async def test_a_scripted_visit_leaves_a_complete_case(
     assert {"opened", "card_stored", "scan_again", "form_pushed", "form_confirmed"} <= set(kinds)
     assert kinds[-1] == "rated" or "closed" in kinds
     assert console_summary["case_pages"] == 5 and console_summary["accepted_pages"] == 3
+
+    # the receipt's QR code opens the case's status, for anyone with the receipt
+    assert kiosk.receipt is not None
+    url = kiosk.receipt.tracking_url
+    assert url == case["tracking_url"] == console_summary["tracking_url"]
+    assert url.startswith(f"{server.url}/track/{number}?t=")
+    async with http.get(url) as response:
+        assert response.status == 200
+        page = await response.text()
+    assert case["item_name"] in page and number in page and "已受理" in page
+    assert DEMO_ID_NUMBER not in page and case["card"]["name"] not in page
