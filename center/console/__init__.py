@@ -1,0 +1,1 @@
+"""The clerk's console: a desktop app (PySide6) for serving residents by video."""

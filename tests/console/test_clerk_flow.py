@@ -1,0 +1,203 @@
+"""The whole clerk flow in the real console window (offscreen) against a real server with the
+records service and a real headless kiosk peer over WebRTC on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from center.console import model
+from kiosk.headless import DEMO_ID_NUMBER, HeadlessKiosk, KioskOptions
+from shared import protocol as p
+from shared.call.ice import IcePolicy
+from shared.identity import mask_id_number
+from signaling.store.models import AuditEvent
+from tests.conftest import Seed
+from tests.console.conftest import Console, RecordsServer, until
+
+pytestmark = pytest.mark.timeout(150)
+
+
+def kiosk_for(server: RecordsServer, seeded: Seed, tmp_path: Path, **options: Any) -> HeadlessKiosk:
+    return HeadlessKiosk(
+        KioskOptions(
+            server_url=server.url,
+            credential=seeded.kiosk_credentials[0],
+            item_code="YB-003",
+            pages=3,
+            ice_policy=IcePolicy.loopback(),
+            runtime_root=tmp_path / "kiosk",
+            timeout_s=120,
+            **options,
+        )
+    )
+
+
+async def go_available(console: Console) -> None:
+    console.window.state_switch.available.click()
+    await until(lambda: console.client.clerk.state == p.ClerkState.AVAILABLE, what="available")
+    assert console.window.state_switch.available.isChecked()
+
+
+async def answer_call(console: Console) -> model.CaseWork:
+    window = console.window
+    await until(window.ring_panel.isVisible, what="the ring")
+    assert window.tone.playing
+    assert "长期护理保险" in window.ring_panel.title.text()
+    window.ring_panel.accept_button.click()
+    await until(lambda: console.client.case is not None, what="the call")
+    case = console.client.case
+    assert case is not None
+    assert not window.ring_panel.isVisible() and not window.tone.playing
+    await until(lambda: case.case_number is not None, what="the case number")
+    return case
+
+
+async def audits(server: RecordsServer, action: str, target: str) -> list[AuditEvent]:
+    async with server.store.db.session() as session:
+        rows = await session.scalars(
+            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.target == target)
+        )
+        return list(rows.all())
+
+
+async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_the_kiosk(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], tmp_path: Path
+) -> None:
+    console: Console = await consoles("alice")
+    window, client = console.window, console.client
+    await go_available(console)
+    kiosk = kiosk_for(server, seeded, tmp_path)
+    visit = asyncio.ensure_future(kiosk.run())
+    try:
+        case = await answer_call(console)
+        number = case.case_number
+        assert number is not None and model.looks_like_case_number(number)
+
+        # the resident on screen, large, and the clerk's own picture
+        await until(lambda: window.video.frames_shown > 10, what="video frames")
+        assert window.video.remote is not None and window.video.local is not None
+        await until(lambda: client.quality.level in ("good", "fair"), what="quality")
+
+        # the card, masked until revealed; the reveal is audited
+        id_label = window.card_panel.values["id_number"]
+        await until(lambda: id_label.text() == mask_id_number(DEMO_ID_NUMBER), what="card")
+        assert window.card_panel.values["name"].text() == "演示居民"
+        window.card_panel.reveal_button.click()
+        await until(lambda: id_label.text() == DEMO_ID_NUMBER, what="reveal")
+        assert [a.actor_id for a in await audits(server, "case.reveal", number)] == [
+            client.staff.staff_id
+        ]
+        window.card_panel.reveal_button.click()
+        assert id_label.text() == mask_id_number(DEMO_ID_NUMBER)
+
+        # three pages arrive, are shown, and tick the materials checklist
+        await until(lambda: len(window.viewer.images) == 3, what="three pages")
+        assert case.checklist.done() == 3 and case.checklist.missing() == []
+        assert window.checklist.list.count() == 3
+        assert all(
+            window.checklist.list.item(i).checkState() == Qt.CheckState.Checked
+            for i in range(3)
+        )
+        pages = case.material_pages()
+        assert [p_.label for p_ in pages] == ["身份证正反面", "社保卡", "申请表"]
+
+        # zoom and rotate the current page
+        window.viewer.select(pages[0].page_id)
+        fitted = window.viewer.shown_scale()
+        window.viewer.zoom_in.click()
+        assert window.viewer.shown_scale() > fitted
+        window.viewer.full.click()
+        assert window.viewer.shown_scale() == 1.0
+        window.viewer.rotate.click()
+        assert case.pages[pages[0].page_id].rotation == 90
+
+        # the social-security card is blurred: ask for it again
+        window.viewer.select(pages[1].page_id)
+        window.viewer.rescan_button.click()
+        await until(lambda: len(window.viewer.images) == 4, what="the rescanned page")
+        assert case.pages[pages[1].page_id].status == model.PageStatus.RESCAN
+        assert case.checklist.done() == 3
+
+        # a page is rejected with a reason; it unticks its material, which the clerk ticks
+        window.viewer.select(pages[0].page_id)
+        window.viewer.reject_button.click()  # no reason: refused on the spot
+        assert case.pages[pages[0].page_id].status == model.PageStatus.READY
+        window.viewer.reason.setCurrentText("看不清")
+        window.viewer.reject_button.click()
+        await until(
+            lambda: case.pages[pages[0].page_id].status == model.PageStatus.REJECTED,
+            what="the rejection",
+        )
+        assert case.checklist.missing() == [case.checklist.entries[1].name] or (
+            "身份证" in case.checklist.missing()
+        )
+        recorded = await client.records.get_case(number)
+        review = {pg["page_id"]: pg["review"] for pg in recorded["pages"]}
+        assert review[pages[0].page_id] == {**review[pages[0].page_id], "accepted": False}
+        assert review[pages[0].page_id]["reason"] == "看不清"
+        index = [e.name for e in case.checklist.entries].index("身份证")
+        window.checklist.list.item(index).setCheckState(Qt.CheckState.Checked)
+        assert case.checklist.missing() == []
+        for page in case.material_pages()[2:]:
+            window.viewer.select(page.page_id)
+            window.viewer.accept_button.click()
+            await until(lambda pg=page: pg.status == model.PageStatus.ACCEPTED, what="accept")
+
+        # accepted needs the resident's confirmation first
+        window.outcome.close_button.click()
+        assert "确认签字" in window.outcome.problem.text()
+
+        # the form: filled from the card and the item, edited, pushed, confirmed and signed
+        fields = window.form_panel.fields
+        assert fields["name"].text() == "演示居民"
+        assert fields["id_number"].text() == mask_id_number(DEMO_ID_NUMBER)
+        fields["phone"].setText("13800000000")
+        fields["phone"].textEdited.emit("13800000000")
+        window.form_panel.push_button.click()
+        await until(lambda: case.form_state == model.FormState.CONFIRMED, what="signature")
+        await until(lambda: window.form_panel.signature.pixmap() is not None
+                    and not window.form_panel.signature.pixmap().isNull(), what="signature image")
+        recorded = await client.records.get_case(number)
+        assert recorded["form"]["confirmed"] is True
+        assert {"key": "phone", "label": "联系电话", "value": "13800000000"} in (
+            recorded["form"]["fields"]
+        )
+        assert recorded["signature_page_id"] == case.signature_page_id
+
+        # close as accepted: the records close the case, the kiosk gets the receipt
+        window.outcome.choose(model.Outcome.ACCEPTED)
+        window.outcome.close_button.click()
+        summary = await asyncio.wait_for(visit, 30)
+        assert summary["case_number"] == number
+        assert kiosk.receipt is not None and kiosk.receipt.outcome == "accepted"
+        await until(lambda: case.closed is not None, what="closed")
+        assert number in window.outcome.result.text()
+        recorded = await client.records.get_case(number)
+        assert (recorded["status"], recorded["outcome"]) == ("closed", "accepted")
+        assert case.rating is not None and case.rating.level == 5
+
+        # the call is over: wrap-up, then the next resident clears the screen
+        await until(lambda: client.agent.session is None, what="hang-up")
+        assert window.next_button.isEnabled()
+        window.next_button.click()
+        assert client.case is None and client.page_bytes == {}
+        assert window.card_panel.values["name"].text() == "—"
+        assert window.viewer.images == {}
+
+        # and the case is found in the history
+        window.tabs.setCurrentIndex(1)
+        window.history.case_number.setText(number)
+        window.history.go.click()
+        await until(lambda: window.history.table.rowCount() == 1, what="history")
+        assert window.history.table.item(0, 0).text() == number
+        assert window.history.table.item(0, 5).text() == "受理"
+    finally:
+        if not visit.done():
+            visit.cancel()
