@@ -4,6 +4,7 @@ mounts them), a real clerk console peer and simulated devices, all inside one qa
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -66,7 +67,12 @@ def run_qt(app: QApplication, main: Callable[[], Awaitable[None]], timeout: floa
         await asyncio.wait_for(main(), timeout)
         return 0
 
-    assert run_with_qt(app, bounded) == 0
+    try:
+        assert run_with_qt(app, bounded) == 0
+    finally:
+        # collect what the loop left (it holds Qt timers and notifiers) here, on the Qt
+        # thread: a collection a device thread happens to trigger later must not free it
+        gc.collect()
 
 
 def state(controller: KioskController) -> flow.Screen:

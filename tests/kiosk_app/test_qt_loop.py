@@ -96,8 +96,13 @@ def test_an_aiortc_call_under_qasync(qapp: QApplication) -> None:
 
 
 def test_the_qt_loop_keeps_turning_during_device_io(qapp: QApplication, tmp_path: Path) -> None:
-    """A sanity bound only (the machine is shared): the benchmark has the real figures."""
+    """Sanity bounds only (the machine is shared; the benchmark has the figures): while a
+    card is read and three pages are scanned on the devices' threads, the Qt loop keeps
+    turning. Calling the scanner on the UI thread would leave no tick during the scan. The
+    simulated scanner renders pages in Python and holds the GIL for ~0.2 s at a time, so
+    single ticks may be late; none may wait for the whole scan."""
     probe = QtLagProbe(interval_ms=10)
+    spans: dict[str, float] = {}
 
     async def main() -> None:
         scanner = SimulatedScanner()
@@ -110,13 +115,16 @@ def test_the_qt_loop_keeps_turning_during_device_io(qapp: QApplication, tmp_path
                 scanner.scan(ScanOptions(resolution_dpi=200, source="feeder", label="页")),
                 reader.read(),
             )
+            spans["io_s"] = time.perf_counter() - started
+            spans["ticks"] = len(probe.lags_ms)
             assert len(pages) == 3 and reading.name
-            assert time.perf_counter() - started > 0.3
         finally:
             probe.stop()
             await scanner.close()
             await reader.close()
 
     run_qt(qapp, main, timeout=120)
-    assert len(probe.lags_ms) > 10
-    assert percentile(probe.lags_ms, 99) < 1000
+    assert spans["io_s"] > 0.3
+    assert spans["ticks"] >= 10, spans
+    assert percentile(probe.lags_ms, 50) < 100
+    assert max(probe.lags_ms) < 1000 * spans["io_s"] * 0.8, (max(probe.lags_ms), spans)
