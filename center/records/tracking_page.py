@@ -53,7 +53,7 @@ main{max-width:36em;margin:0 auto;padding:16px}
 h1{font-size:1.3em;margin:.2em 0 .6em}
 .card{background:#fff;border-radius:12px;padding:16px 18px;margin-bottom:14px;
 box-shadow:0 1px 3px rgba(0,0,0,.12)}
-.status{font-size:1.6em;font-weight:700;margin:0}
+.status{font-size:1.6em;font-weight:700;line-height:1.25;margin:0}
 .stage-accepted .status,.stage-in_progress .status{color:#0b6b2f}
 .stage-needs_more .status,.stage-referred .status{color:#9a5b00}
 .stage-cannot_be_done .status{color:#b3261e}
