@@ -199,6 +199,7 @@ class ConsoleWindow(QMainWindow):
         self.ticker.timeout.connect(self._tick)
         self.ticker.start()
         self.dashboard: QWidget | None = None
+        self.target_dialog: TargetDialog | None = None
 
     # --- Layout -----------------------------------------------------------------------------
 
@@ -389,6 +390,7 @@ class ConsoleWindow(QMainWindow):
 
     def decline_call(self) -> None:
         self.tone.stop()
+        self.ring_panel.hide()
         self.run(self._client().decline())
 
     def reveal_id(self) -> None:
@@ -475,6 +477,7 @@ class ConsoleWindow(QMainWindow):
         title = self.tr("转接给") if kind == "transfer" else self.tr("邀请第三方加入通话")
         dialog = TargetDialog(title, client.clerks, self)
         dialog.setModal(True)
+        self.target_dialog = dialog
 
         def done(result: int) -> None:
             if result != QDialog.DialogCode.Accepted:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 from sqlalchemy import select
 
 from center.console import model
@@ -25,18 +26,16 @@ pytestmark = pytest.mark.timeout(150)
 
 
 def kiosk_for(server: RecordsServer, seeded: Seed, tmp_path: Path, **options: Any) -> HeadlessKiosk:
-    return HeadlessKiosk(
-        KioskOptions(
-            server_url=server.url,
-            credential=seeded.kiosk_credentials[0],
-            item_code="YB-003",
-            pages=3,
-            ice_policy=IcePolicy.loopback(),
-            runtime_root=tmp_path / "kiosk",
-            timeout_s=120,
-            **options,
-        )
-    )
+    settings: dict[str, Any] = {
+        "server_url": server.url,
+        "credential": seeded.kiosk_credentials[0],
+        "item_code": "YB-003",
+        "pages": 3,
+        "ice_policy": IcePolicy.loopback(),
+        "runtime_root": tmp_path / "kiosk",
+        "timeout_s": 120,
+    }
+    return HeadlessKiosk(KioskOptions(**{**settings, **options}))
 
 
 async def go_available(console: Console) -> None:
@@ -57,6 +56,11 @@ async def answer_call(console: Console) -> model.CaseWork:
     assert not window.ring_panel.isVisible() and not window.tone.playing
     await until(lambda: case.case_number is not None, what="the case number")
     return case
+
+
+def cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
 
 
 async def audits(server: RecordsServer, action: str, target: str) -> list[AuditEvent]:
@@ -148,7 +152,7 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         for page in case.material_pages()[2:]:
             window.viewer.select(page.page_id)
             window.viewer.accept_button.click()
-            await until(lambda pg=page: pg.status == model.PageStatus.ACCEPTED, what="accept")
+            await until(lambda: page.status == model.PageStatus.ACCEPTED, what="accept")
 
         # accepted needs the resident's confirmation first
         window.outcome.close_button.click()
@@ -196,8 +200,94 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         window.history.case_number.setText(number)
         window.history.go.click()
         await until(lambda: window.history.table.rowCount() == 1, what="history")
-        assert window.history.table.item(0, 0).text() == number
-        assert window.history.table.item(0, 5).text() == "受理"
+        assert cell(window.history.table, 0, 0) == number
+        assert cell(window.history.table, 0, 5) == "受理"
     finally:
         if not visit.done():
             visit.cancel()
+
+
+@pytest.mark.parametrize("outcome", [model.Outcome.NEEDS_MORE, model.Outcome.CANNOT_BE_DONE])
+async def test_needs_more_materials_and_cannot_be_done_reach_the_kiosk_and_the_records(
+    server: RecordsServer,
+    seeded: Seed,
+    consoles: Callable[..., Any],
+    tmp_path: Path,
+    outcome: model.Outcome,
+) -> None:
+    console: Console = await consoles("alice")
+    window, client = console.window, console.client
+    await go_available(console)
+    kiosk = kiosk_for(server, seeded, tmp_path, pages=2)
+    visit = asyncio.ensure_future(kiosk.run())
+    try:
+        case = await answer_call(console)
+        number = case.case_number
+        assert number is not None
+        await until(lambda: len(window.viewer.images) == 2, what="two pages")
+        missing_material = case.checklist.missing()
+        assert len(missing_material) == 1
+        window.case_tabs.setCurrentIndex(2)
+        window.outcome.choose(outcome)
+        if outcome == model.Outcome.NEEDS_MORE:
+            # the material still missing is proposed; the clerk adds nothing else
+            assert window.outcome.missing_box.isVisibleTo(window)
+            assert window.outcome.choice().missing == tuple(missing_material)
+        else:
+            window.outcome.close_button.click()
+            assert "原因" in window.outcome.problem.text()
+            window.outcome.reason.setText("需要本人到场核验")
+        window.outcome.close_button.click()
+        await asyncio.wait_for(visit, 30)
+        receipt = kiosk.receipt
+        assert receipt is not None and receipt.case_number == number
+        assert receipt.outcome == str(outcome)
+        recorded = await client.records.get_case(number)
+        assert recorded["outcome"] == str(outcome)
+        if outcome == model.Outcome.NEEDS_MORE:
+            assert receipt.missing_materials == missing_material
+            assert recorded["missing_materials"] == missing_material
+        else:
+            assert "需要本人到场核验" in receipt.note
+            follow_ups = await client.records.follow_ups("open")
+            assert [f["reason"] for f in follow_ups] == ["需要本人到场核验"]
+    finally:
+        if not visit.done():
+            visit.cancel()
+
+
+async def join_queue(server: RecordsServer, seeded: Seed, peers: Callable[..., Any]) -> Any:
+    kiosk = await peers(server.ws_url, seeded.kiosk_credentials[0])
+    await kiosk.send(p.JoinQueue(item_code="YB-003", identified=True))
+    return kiosk
+
+
+async def test_declining_stops_the_ring_and_leaves_the_resident_waiting(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
+) -> None:
+    console: Console = await consoles("alice")
+    window = console.window
+    await go_available(console)
+    kiosk = await join_queue(server, seeded, peers)
+    await until(window.ring_panel.isVisible, what="the ring")
+    assert window.tone.playing
+    window.ring_panel.decline_button.click()
+    assert not window.ring_panel.isVisible() and not window.tone.playing
+    await kiosk.quiet(p.CallStarted, 0.5)
+    assert console.client.case is None
+
+
+async def test_an_unanswered_ring_stops_and_the_clerk_is_set_away(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
+) -> None:
+    console: Console = await consoles("alice")
+    window = console.window
+    await go_available(console)
+    await join_queue(server, seeded, peers)
+    await until(window.ring_panel.isVisible, what="the ring")
+    assert "秒内未接听" in window.ring_panel.countdown.text()
+    await until(lambda: not window.ring_panel.isVisible(), what="the ring timing out")
+    assert not window.tone.playing
+    assert any("无人接听" in text for text in window.notices)
+    await until(lambda: console.client.clerk.state == p.ClerkState.AWAY, what="away")
+    assert window.state_switch.away.isChecked()
