@@ -8,10 +8,12 @@ thousand sleeps, taking aiortc with it."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import time
 from pathlib import Path
 
 import pytest
+from av import VideoFrame
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.kiosk_ui import QtLagProbe
@@ -19,6 +21,7 @@ from benchmarks.procfs import percentile
 from kiosk.devices.base import ScanOptions
 from kiosk.devices.cards.simulated import SimulatedCardReader
 from kiosk.devices.scanning import SimulatedScanner
+from kiosk.ui.controller import FramePump
 from shared import protocol as p
 from shared.call.ice import IcePolicy
 from shared.call.media import MediaConfig
@@ -128,3 +131,27 @@ def test_the_qt_loop_keeps_turning_during_device_io(qapp: QApplication, tmp_path
     assert spans["ticks"] >= 10, spans
     assert percentile(probe.lags_ms, 50) < 100
     assert max(probe.lags_ms) < 1000 * spans["io_s"] * 0.8, (max(probe.lags_ms), spans)
+
+
+def test_the_frame_pump_drops_frames_instead_of_queueing(qapp: QApplication) -> None:
+    """Frames arriving faster than the paint rate: only the newest is converted."""
+    delivered: list[int] = []
+
+    async def main() -> None:
+        with concurrent.futures.ThreadPoolExecutor(1) as executor:
+            pump = FramePump(lambda image: delivered.append(image.width()), 20, None, executor)
+            # 150 frames in a burst (widths whose RGB rows need no padding)
+            for width in range(64, 64 * 151, 64):
+                pump.push(VideoFrame(width, 16, "yuv420p"))
+            newest = 64 * 150
+            await eventually(lambda: delivered and delivered[-1] == newest, "newest shown", 5)
+            await asyncio.sleep(0.2)
+            assert pump.received == 150
+            assert pump.converted == len(delivered) <= 5
+            assert pump.dropped >= 145
+            pump.close()
+            pump.push(VideoFrame(64, 16, "yuv420p"))
+            await asyncio.sleep(0.1)
+            assert delivered[-1] == newest  # a closed pump shows nothing more
+
+    run_qt(qapp, main)

@@ -20,6 +20,7 @@ from kiosk.config import DevicesConfig, KioskConfig, ScreensConfig
 from kiosk.devices.cards.simulated import SimulatedCardReader
 from kiosk.ui.app import AppOptions, KioskApp
 from kiosk.ui.controller import strokes_from_signature_png
+from kiosk.ui.texts import text
 from kiosk.ui.widgets.video_pane import VideoPane
 from shared.call.ice import IcePolicy
 from tests.conftest import Seed
@@ -115,12 +116,16 @@ def test_whole_visit_on_the_real_screens(
             assert isinstance(reader, SimulatedCardReader)
             reader.insert()
             await eventually(lambda: state(controller) is flow.Screen.WAITING, "queued")
+            waiting = pages[flow.Screen.WAITING]
             await eventually(
-                lambda: controller.session.queue_position == 1, "live position while waiting"
+                lambda: waiting.position.text() == text("waiting.next"),
+                lambda: f"live position on the waiting screen, not {waiting.position.text()!r}",
             )
+            assert waiting.eta.text()
             # a clerk comes on duty: rung, accepts, real media both ways
             clerk = asyncio.ensure_future(console.run())
             await eventually(lambda: state(controller) is flow.Screen.IN_CALL, "call", 30)
+            await eventually(lambda: "Alice" in screens.upper.clerk.text(), "clerk's name shown")
             panes = [w for w in QApplication.allWidgets() if isinstance(w, VideoPane)]
             await eventually(
                 lambda: max(p.frames_painted for p in panes) >= 10, "the clerk's video painted"
