@@ -95,6 +95,19 @@ class ControllerOptions:
     catalog_timeout_s: float = 5.0
 
 
+#: RGB rows of a width that is a multiple of this need no padding in PyAV's frames
+_ROW_ALIGN = 64
+
+
+def frame_to_image(frame: VideoFrame, max_width: int | None) -> QImage:
+    """``video_frame_to_qimage`` at a width whose RGB rows are unpadded (a padded row, e.g.
+    an 800-pixel-wide camera, makes its buffer non-contiguous and the conversion fail): at
+    most ``_ROW_ALIGN - 1`` pixels narrower than the frame, aspect kept."""
+    width = min(frame.width, max_width or frame.width)
+    aligned = width - width % _ROW_ALIGN
+    return video_frame_to_qimage(frame, max_width=aligned if aligned >= _ROW_ALIGN else None)
+
+
 class FramePump:
     """Video frames → images for one pane: the newest frame only, converted on ``executor``
     at most ``fps`` times a second; frames that arrive meanwhile replace the waiting one."""
@@ -146,7 +159,7 @@ class FramePump:
             return
         self._last = time.monotonic()
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self.executor, video_frame_to_qimage, frame, self.max_width)
+        future = loop.run_in_executor(self.executor, frame_to_image, frame, self.max_width)
         future.add_done_callback(self._done)
 
     def _done(self, future: asyncio.Future[QImage]) -> None:

@@ -21,7 +21,7 @@ from benchmarks.procfs import percentile
 from kiosk.devices.base import ScanOptions
 from kiosk.devices.cards.simulated import SimulatedCardReader
 from kiosk.devices.scanning import SimulatedScanner
-from kiosk.ui.controller import FramePump
+from kiosk.ui.controller import FramePump, frame_to_image
 from shared import protocol as p
 from shared.call.ice import IcePolicy
 from shared.call.media import MediaConfig
@@ -131,6 +131,14 @@ def test_the_qt_loop_keeps_turning_during_device_io(qapp: QApplication, tmp_path
     assert spans["ticks"] >= 10, spans
     assert percentile(probe.lags_ms, 50) < 100
     assert max(probe.lags_ms) < 1000 * spans["io_s"] * 0.8, (max(probe.lags_ms), spans)
+
+
+@pytest.mark.parametrize(("width", "height"), [(640, 480), (800, 600), (1366, 768), (1920, 1080)])
+def test_camera_sizes_become_images(qapp: QApplication, width: int, height: int) -> None:
+    image = frame_to_image(VideoFrame(width, height, "yuv420p"), 1280)
+    assert not image.isNull()
+    assert width - 64 < image.width() <= min(width, 1280) or image.width() == 1280
+    assert abs(image.width() / image.height() - width / height) < 0.02
 
 
 def test_the_frame_pump_drops_frames_instead_of_queueing(qapp: QApplication) -> None:
