@@ -153,7 +153,7 @@ class TargetDialog(QDialog):
             text = fill(self.tr("工作人员：%1"), str(label))
             if state:
                 text += f"（{state}）"
-            self.target.addItem(text, ("clerk", clerk.get("staff_id")))
+            self.target.addItem(text, ("clerk", clerk.get("id") or clerk.get("staff_id")))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("给对方的说明（可选）"))
         layout.addRow(self.tr("转给"), self.target)

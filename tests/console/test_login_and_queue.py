@@ -1,0 +1,89 @@
+"""Logging in (right, wrong, server down) and the live queue in the console."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from PySide6.QtWidgets import QDialog
+
+from center.console.window import LoginDialog
+from shared import protocol as p
+from tests.conftest import PASSWORD, Seed
+from tests.console.conftest import Console, RecordsServer, until
+
+
+async def log_in(url: str, username: str, password: str) -> LoginDialog:
+    async with aiohttp.ClientSession() as http:
+        dialog = LoginDialog(url, http)
+        dialog.username.setText(username)
+        dialog.password.setText(password)
+        dialog.button.click()
+        await until(lambda: dialog._task is not None and dialog._task.done(), what="login")
+        return dialog
+
+
+async def test_right_password_logs_in(server: RecordsServer) -> None:
+    dialog = await log_in(server.url, "alice", PASSWORD)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.staff is not None and dialog.staff.display_name == "Alice"
+    assert set(dialog.staff.skills) == {"yibao", "minzheng"}
+
+
+async def test_wrong_password_says_so_and_keeps_the_dialog(server: RecordsServer) -> None:
+    dialog = await log_in(server.url, "alice", "not the password")
+    assert dialog.staff is None and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text() == "用户名或密码不对"
+    assert dialog.username.text() == "alice" and dialog.button.isEnabled()
+
+
+async def test_a_server_that_is_down_gets_a_plain_message(qapp: Any) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # nothing listens on the port once the probe is closed
+    dialog = await log_in(f"http://127.0.0.1:{port}", "alice", PASSWORD)
+    assert dialog.staff is None
+    assert dialog.message.text() == "连不上服务器，请检查网络或联系管理员"
+
+
+async def test_empty_fields_are_asked_for_without_a_request(qapp: Any) -> None:
+    async with aiohttp.ClientSession() as http:
+        dialog = LoginDialog("http://127.0.0.1:9", http)
+        dialog.button.click()
+        assert dialog._task is None
+        assert dialog.message.text() == "请输入用户名和密码"
+
+
+async def test_the_supervisor_sees_the_queue_per_business_line_with_waiting_times(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
+) -> None:
+    sue: Console = await consoles("sue")
+    kiosk = await peers(server.ws_url, seeded.kiosk_credentials[0])
+    await kiosk.send(p.JoinQueue(item_code="YB-003", identified=True))
+    table = sue.window.queue_table
+    await until(lambda: table.table.rowCount() == 1, what="the queue row")
+    item = table.table.item(0, 1)
+    assert item is not None and item.text().startswith("长期护理保险申请")
+    assert "医保 1 人" in table.summary.text()
+    kiosk_cell = table.table.item(0, 2)
+    assert kiosk_cell is not None and kiosk_cell.text() == "测试机1"
+    # the waiting time goes on counting between snapshots
+    first = sue.client.queue.ordered(sue.client.server_now())[0][1]
+    await until(
+        lambda: sue.client.queue.ordered(sue.client.server_now())[0][1] >= first + 1,
+        what="the wait to grow",
+    )
+
+
+async def test_a_clerk_is_told_plainly_when_the_queue_is_not_shown_to_them(
+    server: RecordsServer, consoles: Callable[..., Any]
+) -> None:
+    alice: Console = await consoles("alice")
+    await until(lambda: alice.client.queue.at or not alice.client.queue.visible, what="queue")
+    if not alice.client.queue.visible:
+        assert "暂不可见" in alice.window.queue_table.summary.text()
+    else:
+        assert alice.window.queue_table.summary.text() == "无人排队"
