@@ -152,7 +152,12 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         for page in case.material_pages()[2:]:
             window.viewer.select(page.page_id)
             window.viewer.accept_button.click()
-            await until(lambda: page.status == model.PageStatus.ACCEPTED, what="accept")
+        await until(
+            lambda: all(
+                pg.status == model.PageStatus.ACCEPTED for pg in case.material_pages()[2:]
+            ),
+            what="accepted pages",
+        )
 
         # accepted needs the resident's confirmation first
         window.outcome.close_button.click()

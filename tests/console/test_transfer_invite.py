@@ -22,7 +22,10 @@ async def in_call(
     carol: Console = await consoles("carol")
     for console in (alice, carol):
         console.window.state_switch.available.click()
-        await until(lambda c=console: c.client.clerk.state == p.ClerkState.AVAILABLE)
+    await until(
+        lambda: all(c.client.clerk.state == p.ClerkState.AVAILABLE for c in (alice, carol)),
+        what="both available",
+    )
     kiosk = await peers(server.ws_url, seeded.kiosk_credentials[0])
     await kiosk.send(p.JoinQueue(item_code="YB-003", identified=True))
     await until(alice.window.ring_panel.isVisible, what="the ring")
