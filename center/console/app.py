@@ -29,7 +29,14 @@ def prepare_application(language: str = "zh_CN") -> tuple[QApplication, Translat
     font.setFamilies(["Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "sans-serif"])
     font.setPointSize(12)
     app.setFont(font)
-    translations = Translations(app, {"console": I18N})
+    folders = {"console": I18N}
+    try:
+        from center.console import dashboard
+    except ImportError:  # a build without the supervisor's dashboard
+        pass
+    else:
+        folders[dashboard.DOMAIN] = dashboard.I18N
+    translations = Translations(app, folders)
     translations.set_language(language)
     return app, translations
 

@@ -48,6 +48,11 @@ def fill(template: str, *values: object) -> str:
     return template
 
 
+def colored(color: str) -> str:
+    """A button's text colour that still greys out when the button is disabled."""
+    return f"QPushButton {{ color: {color}; }} QPushButton:disabled {{ color: #9ca3af; }}"
+
+
 def big(widget: W, points: int, bold: bool = False) -> W:
     font = QFont(widget.font())
     font.setPointSize(points)
@@ -359,6 +364,7 @@ class CardPanel(QGroupBox):
             ("id_number", self.tr("证件号码")),
             ("valid_to", self.tr("有效期至")),
         )
+        grid.setColumnStretch(1, 1)
         for index, (key, title) in enumerate(rows):
             grid.addWidget(QLabel(title), index, 0)
             value = QLabel()
@@ -512,8 +518,8 @@ class DocumentViewer(QGroupBox):
         self.reason.setCurrentText("")
         _placeholder(self.reason, self.tr("退回原因"))
         self.reject_button = QPushButton(self.tr("退回"))
-        self.accept_button.setStyleSheet("color: #166534")
-        self.reject_button.setStyleSheet("color: #b91c1c")
+        self.accept_button.setStyleSheet(colored("#166534"))
+        self.reject_button.setStyleSheet(colored("#b91c1c"))
         for widget in (self.rescan_button, self.accept_button, self.reason, self.reject_button):
             verdict.addWidget(widget)
         right.addLayout(verdict)

@@ -48,6 +48,7 @@ from center.console.widgets import (
     StateSwitch,
     VideoPane,
     big,
+    colored,
     fill,
 )
 from shared import protocol as p
@@ -247,7 +248,7 @@ class ConsoleWindow(QMainWindow):
         left_layout.addWidget(self.video, 3)
         controls = QHBoxLayout()
         self.hangup_button = QPushButton(self.tr("挂断 (Ctrl+H)"))
-        self.hangup_button.setStyleSheet("color: #b91c1c")
+        self.hangup_button.setStyleSheet(colored("#b91c1c"))
         self.transfer_button = QPushButton(self.tr("转接… (Ctrl+T)"))
         self.invite_button = QPushButton(self.tr("邀请专家… (Ctrl+I)"))
         self.next_button = QPushButton(self.tr("下一位 (Ctrl+N)"))
@@ -293,7 +294,7 @@ class ConsoleWindow(QMainWindow):
         self.case_tabs.addTab(self.outcome, self.tr("办结 (Alt+3)"))
         right_layout.addWidget(self.case_tabs, 1)
         split.addWidget(right)
-        split.setSizes([820, 1100])
+        split.setSizes([980, 940])
 
         self.history = HistoryPanel()
         self.tabs.addTab(self.history, self.tr("历史查询"))
@@ -593,7 +594,9 @@ class ConsoleWindow(QMainWindow):
         in_call = client is not None and client.agent.session is not None
         if case is None:
             self.viewer.clear()
+        if not in_call and not (client is not None and client.guest_legs):
             self.video.clear()
+            self.video.caption = self.tr("通话已结束") if case is not None else self.tr("暂无通话")
         self.card_panel.show_card(case)
         self.checklist.show_checklist(case.checklist if case else None)
         self.viewer.show_pages(case.material_pages() if case else [])
@@ -732,6 +735,9 @@ class ConsoleWindow(QMainWindow):
                 return
         self.tone.stop()
         self.ticker.stop()
+        stop = getattr(self.dashboard, "stop", None)
+        if stop is not None:
+            stop()
         self.closed.set()
         super().closeEvent(event)
 

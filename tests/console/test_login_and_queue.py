@@ -61,6 +61,9 @@ async def test_the_supervisor_sees_the_queue_per_business_line_with_waiting_time
     server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
 ) -> None:
     sue: Console = await consoles("sue")
+    # the supervisor's console carries the dashboard, fed with the same live snapshots
+    titles = [sue.window.tabs.tabText(i) for i in range(sue.window.tabs.count())]
+    assert titles == ["受理", "历史查询", "服务监控"]
     kiosk = await peers(server.ws_url, seeded.kiosk_credentials[0])
     await kiosk.send(p.JoinQueue(item_code="YB-003", identified=True))
     table = sue.window.queue_table
