@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import aiohttp
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -71,7 +72,9 @@ async def console_session(
             await client.start()
         except (LinkRefused, TimeoutError) as exc:
             QMessageBox.critical(
-                window, window.tr("无法连接"), fill(window.tr("服务器拒绝了连接：%1"), str(exc))
+                window,
+                QCoreApplication.translate("console", "无法连接"),
+                fill(QCoreApplication.translate("console", "服务器拒绝了连接：%1"), str(exc)),
             )
             await client.close()
             return 2

@@ -42,11 +42,12 @@ log = logging.getLogger(__name__)
 class LoginError(Exception):
     """Why logging in failed, in words for the clerk (Chinese source text)."""
 
-    def __init__(self, kind: str, text: str) -> None:
-        super().__init__(text)
+    def __init__(self, kind: str, text: str, detail: str = "") -> None:
+        super().__init__(text + detail)
         #: "credentials", "rate_limited", "unreachable", "server"
         self.kind = kind
         self.text = text
+        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ async def login(
     if status == 429:
         raise LoginError("rate_limited", "登录失败次数太多，请稍后再试")
     if status != 200 or not isinstance(body, dict) or "token" not in body:
-        raise LoginError("server", f"服务器出错（{status}），请稍后再试")
+        raise LoginError("server", "服务器出错，请稍后再试", f"（{status}）")
     staff = body["staff"]
     return Staff(
         token=body["token"],
@@ -109,7 +110,9 @@ class Listener(Protocol):
         """``state``, ``queue``, ``ring``, ``call``, ``card``, ``pages``, ``checklist``,
         ``form``, ``case``, ``link``, ``quality``, ``ended``, ``invite``, ``clerks``."""
 
-    def notice(self, text: str, error: bool = False) -> None: ...
+    def notice(self, text: str, error: bool = False, detail: str = "") -> None:
+        """``text`` is Chinese source text (translated by the window); ``detail`` is
+        shown as it is (a server's reason, a code)."""
 
     def remote_frame(self, frame: VideoFrame) -> None: ...
 
@@ -241,7 +244,7 @@ class ConsoleClient:
             except asyncio.CancelledError:
                 raise
             except RecordsError as exc:
-                self.listener.notice(f"记录服务拒绝了操作：{exc.reason}", error=True)
+                self.listener.notice("记录服务拒绝了操作：", error=True, detail=exc.reason)
             except (NotConnected, ConnectionError) as exc:
                 log.info("not sent: %s", exc)
                 self.listener.notice("与服务器的连接中断，正在重连…", error=True)
@@ -552,7 +555,9 @@ class ConsoleClient:
             p.ErrorCode.FORBIDDEN: "服务器不允许此操作",
             p.ErrorCode.NOT_IN_CALL: "不在通话中",
         }
-        self.listener.notice(texts.get(error.code, "服务器拒绝了操作") + f"（{error.code}）", True)
+        self.listener.notice(
+            texts.get(error.code, "服务器拒绝了操作"), error=True, detail=f"（{error.code}）"
+        )
 
     # --- Legs with a third party -----------------------------------------------------------
 
@@ -746,7 +751,7 @@ class ConsoleClient:
             self._rated.set()
             self.listener.changed("case")
         elif isinstance(message, m.ChannelError):
-            self.listener.notice(f"居民端拒绝了一条消息：{message.reason}", error=True)
+            self.listener.notice("居民端拒绝了一条消息：", error=True, detail=message.reason)
 
     async def _fetch_page(self, case: model.CaseWork, page_id: str) -> None:
         try:

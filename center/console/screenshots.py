@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QCoreApplication, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QLinearGradient, QPainter, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -305,7 +305,7 @@ async def render_all(out: Path, app: QApplication) -> list[Path]:
         login.password.setText("********")
         login.resize(520, 320)
         saved.append(_save(login, out / "login.png", app))
-        login.message.setText(login.tr("用户名或密码不对"))
+        login.message.setText(QCoreApplication.translate("console", "用户名或密码不对"))
         saved.append(_save(login, out / "login-error.png", app))
         login.close()
 

@@ -469,6 +469,7 @@ class ChecklistPanel(QGroupBox):
 
 # --- Document viewer -----------------------------------------------------------------------
 
+REFERRAL_PLACES = ("区社区事务受理服务中心窗口", "区医保中心", "街道办事处")
 REJECT_REASONS = ("看不清", "不完整", "不是所需材料", "证件已过期", "需要原件")
 
 
@@ -514,7 +515,8 @@ class DocumentViewer(QGroupBox):
         self.accept_button = QPushButton(self.tr("通过"))
         self.reason = QComboBox()
         self.reason.setEditable(True)
-        self.reason.addItems([self.tr(r) for r in REJECT_REASONS])
+        # the reason goes into the record and to the resident: in Chinese
+        self.reason.addItems(list(REJECT_REASONS))
         self.reason.setCurrentText("")
         _placeholder(self.reason, self.tr("退回原因"))
         self.reject_button = QPushButton(self.tr("退回"))
@@ -792,9 +794,8 @@ class OutcomePanel(QGroupBox):
         layout.addWidget(self.missing_box)
         self.referred_to = QComboBox()
         self.referred_to.setEditable(True)
-        self.referred_to.addItems(
-            [self.tr("区社区事务受理服务中心窗口"), self.tr("区医保中心"), self.tr("街道办事处")]
-        )
+        # the place goes into the record and onto the resident's receipt: in Chinese
+        self.referred_to.addItems(list(REFERRAL_PLACES))
         self.referred_to.setCurrentText("")
         _placeholder(self.referred_to, self.tr("转介到哪里"))
         layout.addWidget(self.referred_to)

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 from av import VideoFrame
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,6 +60,41 @@ from shared.ui.frames import video_frame_to_qimage
 log = logging.getLogger(__name__)
 
 CONTEXT = "console"
+
+
+#: texts the client and the model produce (Chinese source text), for the translators
+MESSAGES = (
+    QT_TRANSLATE_NOOP("console", "连不上服务器，请检查网络或联系管理员"),
+    QT_TRANSLATE_NOOP("console", "用户名或密码不对"),
+    QT_TRANSLATE_NOOP("console", "登录失败次数太多，请稍后再试"),
+    QT_TRANSLATE_NOOP("console", "服务器出错，请稍后再试"),
+    QT_TRANSLATE_NOOP("console", "记录服务拒绝了操作："),
+    QT_TRANSLATE_NOOP("console", "与服务器的连接中断，正在重连…"),
+    QT_TRANSLATE_NOOP("console", "操作失败，请重试"),
+    QT_TRANSLATE_NOOP("console", "来电无人接听，已转给其他工作人员"),
+    QT_TRANSLATE_NOOP("console", "居民已离开，来电取消"),
+    QT_TRANSLATE_NOOP("console", "居民端网络中断，等待重连…"),
+    QT_TRANSLATE_NOOP("console", "现在不能这样操作"),
+    QT_TRANSLATE_NOOP("console", "对方现在不在线或正忙"),
+    QT_TRANSLATE_NOOP("console", "没有这位工作人员"),
+    QT_TRANSLATE_NOOP("console", "没有这个业务条线"),
+    QT_TRANSLATE_NOOP("console", "服务器不允许此操作"),
+    QT_TRANSLATE_NOOP("console", "不在通话中"),
+    QT_TRANSLATE_NOOP("console", "服务器拒绝了操作"),
+    QT_TRANSLATE_NOOP("console", "通话已结束"),
+    QT_TRANSLATE_NOOP("console", "居民端断线，通话结束"),
+    QT_TRANSLATE_NOOP("console", "已转接，通话结束"),
+    QT_TRANSLATE_NOOP("console", "本机断线，通话结束"),
+    QT_TRANSLATE_NOOP("console", "通话结束"),
+    QT_TRANSLATE_NOOP("console", "居民端拒绝了一条消息："),
+    QT_TRANSLATE_NOOP("console", "有一页材料没能下载，请让居民重扫"),
+    QT_TRANSLATE_NOOP("console", "受理前请先推送申请表并由居民确认签字"),
+    QT_TRANSLATE_NOOP("console", "请勾选需要补充的材料"),
+    QT_TRANSLATE_NOOP("console", "请填写转介去向"),
+    QT_TRANSLATE_NOOP("console", "请填写办不成的原因"),
+    QT_TRANSLATE_NOOP("console", "退回材料请选择或填写原因"),
+    QT_TRANSLATE_NOOP("console", "有一页材料无法显示，请让居民重扫"),
+)
 
 
 def tr(text: str) -> str:
@@ -123,7 +158,7 @@ class LoginDialog(QDialog):
             )
         except LoginError as exc:
             self.message.setStyleSheet("color: #b91c1c")
-            self.message.setText(tr(exc.text))
+            self.message.setText(tr(exc.text) + exc.detail)
             self.password.selectAll()
             self.password.setFocus()
             return
@@ -401,11 +436,11 @@ class ConsoleWindow(QMainWindow):
         self._client().toggle_material(index)
 
     def request_rescan(self, page_id: str, note: str) -> None:
-        self.run(self._client().request_rescan(page_id, note or tr("请重新扫描这一页")))
+        self.run(self._client().request_rescan(page_id, note or "请重新扫描这一页"))
 
     def review_page(self, page_id: str, accepted: bool, reason: str) -> None:
         if not accepted and not reason:
-            self.notice(tr("退回材料请选择或填写原因"), error=True)
+            self.notice("退回材料请选择或填写原因", error=True)
             return
         self.run(self._client().review_page(page_id, accepted, reason))
 
@@ -443,7 +478,7 @@ class ConsoleWindow(QMainWindow):
             try:
                 await client.close_case(choice)
             except RecordsError as exc:
-                self.outcome.problem.setText(tr("记录服务拒绝了办结：") + exc.reason)
+                self.outcome.problem.setText(self.tr("记录服务拒绝了办结：") + exc.reason)
             finally:
                 self._busy = False
                 self.outcome.show_case(client.case, busy=False)
@@ -499,10 +534,10 @@ class ConsoleWindow(QMainWindow):
             try:
                 cases = await client.search(**filters)
             except RecordsError as exc:
-                self.history.show_error(tr("查询失败：") + exc.reason)
+                self.history.show_error(self.tr("查询失败：") + exc.reason)
                 return
             except aiohttp.ClientError:
-                self.history.show_error(tr("连不上服务器，请稍后再试"))
+                self.history.show_error(self.tr("连不上服务器，请稍后再试"))
                 return
             self.history.show_results(cases)
 
@@ -547,8 +582,8 @@ class ConsoleWindow(QMainWindow):
         elif what == "legs":
             self._render_legs()
 
-    def notice(self, text: str, error: bool = False) -> None:
-        shown = tr(text)
+    def notice(self, text: str, error: bool = False, detail: str = "") -> None:
+        shown = tr(text) + detail
         self.notices.append(shown)
         self.notice_label.setText(shown)
         self.notice_label.setStyleSheet("color: #b91c1c" if error else "color: #1d4ed8")
@@ -572,7 +607,7 @@ class ConsoleWindow(QMainWindow):
             if client is None or client.case is None or page_id not in client.case.pages:
                 return
             if image.isNull():
-                self.notice(tr("有一页材料无法显示，请让居民重扫"), error=True)
+                self.notice("有一页材料无法显示，请让居民重扫", error=True)
                 return
             if client.case.pages[page_id].signature:
                 self.form_panel.show_signature(image)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
 from PySide6.QtWidgets import QDialog
 
+from center.console.app import I18N
 from center.console.window import LoginDialog
 from shared import protocol as p
+from shared.ui.i18n import Translations, compile_translations
 from tests.conftest import PASSWORD, Seed
 from tests.console.conftest import Console, RecordsServer, until
 
@@ -90,3 +95,28 @@ async def test_a_clerk_is_told_plainly_when_the_queue_is_not_shown_to_them(
         assert "暂不可见" in alice.window.queue_table.summary.text()
     else:
         assert alice.window.queue_table.summary.text() == "无人排队"
+
+
+async def test_every_console_text_has_an_english_translation(qapp: Any, tmp_path: Path) -> None:
+    # compiled in a private copy: the test stands alone from the other apps' sources
+    folder = tmp_path / "center" / "i18n"
+    folder.mkdir(parents=True)
+    shutil.copy(I18N / "console_en.ts", folder)
+    assert compile_translations(tmp_path) == [folder / "console_en.qm"]
+    root = ET.parse(I18N / "console_en.ts").getroot()
+    untranslated = []
+    for message in root.iter("message"):
+        translation = message.find("translation")
+        if translation is None or translation.get("type") in ("unfinished", "obsolete"):
+            untranslated.append(message.findtext("source"))
+    assert untranslated == []
+    translations = Translations(qapp, {"console": folder})
+    try:
+        assert translations.set_language("en")
+        async with aiohttp.ClientSession() as http:
+            dialog = LoginDialog("http://127.0.0.1:9", http)
+            assert dialog.button.text() == "Log in"
+            dialog.button.click()
+            assert dialog.message.text() == "Enter your username and password"
+    finally:
+        translations.set_language("zh_CN")
