@@ -372,13 +372,23 @@ class ConsoleWindow(QMainWindow):
             ("Alt+1", lambda: self.case_tabs.setCurrentIndex(0)),
             ("Alt+2", lambda: self.case_tabs.setCurrentIndex(1)),
             ("Alt+3", lambda: self.case_tabs.setCurrentIndex(2)),
-            ("R", self.viewer.rotate.click),
-            ("+", self.viewer.zoom_in.click),
-            ("-", self.viewer.zoom_out.click),
         ]
+        self.ring_shortcuts: list[QShortcut] = []
         for key, action in keys:
             shortcut = QShortcut(QKeySequence(key), self)
             shortcut.activated.connect(action)
+            if key in ("Return", "Enter", "Escape"):
+                # only while ringing: otherwise Enter belongs to the field being typed in
+                shortcut.setEnabled(False)
+                self.ring_shortcuts.append(shortcut)
+        for key, button in (
+            ("R", self.viewer.rotate),
+            ("+", self.viewer.zoom_in),
+            ("-", self.viewer.zoom_out),
+        ):
+            shortcut = QShortcut(QKeySequence(key), self.viewer)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(button.click)
 
     def _enter(self) -> None:
         if self._client().ring is not None:
@@ -663,6 +673,8 @@ class ConsoleWindow(QMainWindow):
     def _render_ring(self) -> None:
         client = self.client
         ring = client.ring if client else None
+        for shortcut in self.ring_shortcuts:
+            shortcut.setEnabled(ring is not None)
         if ring is None:
             self.ring_panel.hide()
             self.tone.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 import socket
 import xml.etree.ElementTree as ET
@@ -120,3 +121,39 @@ async def test_every_console_text_has_an_english_translation(qapp: Any, tmp_path
             assert dialog.message.text() == "Enter your username and password"
     finally:
         translations.set_language("zh_CN")
+
+
+async def test_the_app_logs_in_opens_the_window_and_ends_when_it_is_closed(
+    server: RecordsServer,
+) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from center.console.app import console_session
+    from center.console.client import ConsoleOptions
+    from center.console.window import ConsoleWindow
+    from shared.call.ice import IcePolicy
+    from shared.signaling_client import LinkState
+
+    def top(kind: type[Any]) -> Any:
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, kind)
+                     and w.isVisible()), None)
+
+    session = asyncio.ensure_future(
+        console_session(
+            server.url, username="alice", options=ConsoleOptions(ice_policy=IcePolicy.loopback())
+        )
+    )
+    await until(lambda: top(LoginDialog) is not None, what="the login dialog")
+    dialog = top(LoginDialog)
+    assert dialog.username.text() == "alice"
+    dialog.password.setText(PASSWORD)
+    dialog.button.click()
+    await until(lambda: top(ConsoleWindow) is not None, what="the main window")
+    window = top(ConsoleWindow)
+    await until(
+        lambda: window.client is not None and window.client.link == LinkState.CONNECTED,
+        what="connected",
+    )
+    assert "Alice" in window.windowTitle()
+    window.close()
+    assert await asyncio.wait_for(session, 10) == 0
