@@ -11,8 +11,10 @@ HTTP API (mounted by ``add_page_routes``; every route needs ``Authorization: Bea
     GET  /api/v1/calls/{call_id}/pages/{page_id}            readers (staff reads are audited)
 
 Readers are the call's clerk, supervisors and admins of the call's center, and, while the call
-is live, its kiosk. A kiosk is shared by every resident who sits down at it, so it loses access
-to a call's pages when the call ends.
+is live, its kiosk and the third party the clerk invited into it once they have joined. A kiosk
+is shared by every resident who sits down at it, so it loses access to a call's pages when the
+call ends; the third party is there to advise on this one call, so their access ends when they
+leave it, are removed, or the call ends.
 
 Errors have the server's usual body ``{"error": {"code", "reason"}}``. Besides the codes of
 ``shared.protocol.ErrorCode`` (``auth_required``, ``auth_failed``, ``forbidden``,
@@ -40,7 +42,7 @@ from aiohttp import ClientPayloadError, web
 from PIL import Image
 
 from center.records.crypto import SEAL_OVERHEAD, RecordsCipher, is_sealed, load_key
-from shared.protocol import ErrorCode
+from shared.protocol import ErrorCode, RequestStatus
 from signaling.app import CONFIG, HUB, STORE, ApiError, authenticate_caller, json_response
 from signaling.config import ServerConfig
 from signaling.store.repo import KioskIdentity, StaffIdentity
@@ -592,8 +594,22 @@ async def _uploader_call(request: web.Request) -> CallRecord:
     return call
 
 
-async def _reader_call(request: web.Request) -> tuple[CallRecord, StaffIdentity | KioskIdentity]:
-    """The call, live or ended, if the caller may read its pages."""
+def live_guest(app: web.Application, request_id: str) -> str | None:
+    """The staff id of the third party who has joined the live call of ``request_id``, if
+    any. Only while they are in it: a ringing invitation grants nothing, and leaving, being
+    removed, a transfer or the end of the call take it away."""
+    live = app[HUB].engine.requests.get(request_id)
+    if live is None or live.status != RequestStatus.IN_CALL:
+        return None
+    guest = live.guest
+    return guest.clerk_id if guest is not None and guest.joined else None
+
+
+async def _reader_call(
+    request: web.Request,
+) -> tuple[CallRecord, StaffIdentity | KioskIdentity, bool]:
+    """The call, live or ended, if the caller may read its pages; ``True`` when the caller
+    reads as the call's invited third party."""
     caller = await authenticate_caller(request)
     call_id = _url_id(request, "call_id")
     live = _live_call(request.app, call_id)
@@ -605,15 +621,23 @@ async def _reader_call(request: web.Request) -> tuple[CallRecord, StaffIdentity 
             raise ApiError(
                 403, ErrorCode.NOT_IN_CALL, "a kiosk reads the pages of its live call only"
             )
-    elif caller.staff_id != call.clerk_id and not (
+        return call, caller, False
+    if caller.staff_id == call.clerk_id or (
         caller.role in CENTER_READERS and caller.center_id == call.center_id
     ):
-        raise ApiError(
-            403,
-            ErrorCode.FORBIDDEN,
-            "only the call's clerk and its center's supervisors and admins read its pages",
-        )
-    return call, caller
+        return call, caller, False
+    if (
+        live is not None
+        and caller.center_id == call.center_id
+        and live_guest(request.app, call.request_id) == caller.staff_id
+    ):
+        return call, caller, True
+    raise ApiError(
+        403,
+        ErrorCode.FORBIDDEN,
+        "only the call's clerk, the third party in the live call, and its center's "
+        "supervisors and admins read its pages",
+    )
 
 
 # --- Request bodies -----------------------------------------------------------------------
@@ -729,7 +753,7 @@ async def complete_page(request: web.Request) -> web.Response:
 
 
 async def page_status(request: web.Request) -> web.Response:
-    call, _ = await _reader_call(request)
+    call, _, _ = await _reader_call(request)
     meta, received = await request.app[PAGES].progress(call, _url_id(request, "page_id"))
     return json_response(
         {"received": received, "size": meta.size, "complete": meta.completed is not None}
@@ -737,22 +761,20 @@ async def page_status(request: web.Request) -> web.Response:
 
 
 async def list_pages(request: web.Request) -> web.Response:
-    call, _ = await _reader_call(request)
+    call, _, _ = await _reader_call(request)
     return json_response({"pages": await request.app[PAGES].pages(call)})
 
 
 async def get_page(request: web.Request) -> web.Response:
-    call, caller = await _reader_call(request)
+    call, caller, as_guest = await _reader_call(request)
     meta, data = await request.app[PAGES].content(call, _url_id(request, "page_id"))
     if isinstance(caller, StaffIdentity):
+        detail = {"call_id": call.call_id, "request_id": call.request_id}
+        if as_guest:
+            detail["as"] = "guest"
         # recorded before the bytes leave: a read that cannot be audited does not happen
         await request.app[STORE].audit(
-            "staff",
-            caller.staff_id,
-            call.center_id,
-            "page.read",
-            meta.page_id,
-            {"call_id": call.call_id, "request_id": call.request_id},
+            "staff", caller.staff_id, call.center_id, "page.read", meta.page_id, detail
         )
     return web.Response(
         body=data,

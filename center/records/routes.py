@@ -9,6 +9,9 @@ Who may do what:
   (``clerk_ids``: the one who answered, and whoever it was transferred to);
 - reveal the ID number, read page content: those clerks and the center's supervisors and
   admins;
+- the third party invited into the live call (a department's expert), once joined and only
+  while in it: read the case (card masked) and its page content; never change it, never
+  reveal the ID number;
 - follow-ups: supervisors and admins see the center's, clerks their own;
 - kiosks: only the two feedback routes of their own call, while it is live and for
   ``[records] feedback_window_min`` after, plus 办不成事 before any call;
@@ -17,7 +20,7 @@ Who may do what:
 
 Every access to personal data is written to the audit table before the data leaves:
 ``case.read`` (detail with a card), ``case.reveal``, ``case.page_read``, ``case.search_id``,
-``case.card_write``.
+``case.card_write``; a read by the invited third party carries ``"as": "guest"``.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from sqlalchemy import select
 from center.records import rules
 from center.records.cases import CallFacts, CaseService, SearchFilters
 from center.records.keys import CASES
-from center.records.pages import PAGES, PageError, add_page_routes, records_cipher
+from center.records.pages import PAGES, PageError, add_page_routes, live_guest, records_cipher
 from center.records.rules import RecordsErrorCode, RuleError
 from center.records.tracking_routes import add_tracking_routes, case_tracking_url
 from shared.protocol import ErrorCode
@@ -251,7 +254,7 @@ async def _writable_case(request: web.Request) -> tuple[StaffIdentity, Case]:
 
 
 async def _personal_case(request: web.Request) -> tuple[StaffIdentity, Case]:
-    """Revealing the ID number and reading pages: the case's clerks, supervisors, admins."""
+    """Revealing the ID number: the case's clerks, supervisors, admins."""
     staff = await _staff(request)
     case = await _case(request, staff)
     if staff.role not in CENTER_READERS and not _is_case_clerk(request, staff, case):
@@ -261,6 +264,28 @@ async def _personal_case(request: web.Request) -> tuple[StaffIdentity, Case]:
             "only the case's clerk and the center's supervisors and admins see this",
         )
     return staff, case
+
+
+def _is_live_guest(request: web.Request, staff: StaffIdentity, case: Case) -> bool:
+    """The caller is the third party in the case's live call right now."""
+    return live_guest(request.app, case.request_id) == staff.staff_id
+
+
+async def _page_reading_case(request: web.Request) -> tuple[StaffIdentity, Case, bool]:
+    """Reading page content: the case's clerks, supervisors, admins, and the third party in
+    the live call while they are in it; ``True`` when the caller reads as that guest."""
+    staff = await _staff(request)
+    case = await _case(request, staff)
+    if staff.role in CENTER_READERS or _is_case_clerk(request, staff, case):
+        return staff, case, False
+    if _is_live_guest(request, staff, case):
+        return staff, case, True
+    raise ApiError(
+        403,
+        ErrorCode.FORBIDDEN,
+        "only the case's clerk, the third party in its live call, and the center's "
+        "supervisors and admins see this",
+    )
 
 
 async def _call_facts(request: web.Request, call_id: str) -> CallFacts | None:
@@ -320,8 +345,16 @@ async def _kiosk_call(request: web.Request) -> tuple[KioskIdentity, CallFacts]:
 
 
 async def _audit(
-    request: web.Request, staff: StaffIdentity, action: str, case: Case, **detail: Any
+    request: web.Request,
+    staff: StaffIdentity,
+    action: str,
+    case: Case,
+    *,
+    as_guest: bool = False,
+    **detail: Any,
 ) -> None:
+    if as_guest:
+        detail["as"] = "guest"
     await request.app[STORE].audit(
         "staff", staff.staff_id, case.center_id, action, case.case_number, detail
     )
@@ -359,7 +392,8 @@ async def open_case(request: web.Request) -> web.Response:
 async def get_case(request: web.Request) -> web.Response:
     staff, case = await _readable_case(request)
     if case.card is not None:
-        await _audit(request, staff, "case.read", case)
+        as_guest = _is_live_guest(request, staff, case)
+        await _audit(request, staff, "case.read", case, as_guest=as_guest)
     return json_response(await _detail(request, case))
 
 
@@ -423,13 +457,13 @@ async def close_case(request: web.Request) -> web.Response:
 
 
 async def page_content(request: web.Request) -> web.Response:
-    staff, case = await _personal_case(request)
+    staff, case, as_guest = await _page_reading_case(request)
     page_id = request.match_info["page_id"]
     try:
         meta, data = await request.app[CASES].page_content(case, page_id)
     except PageError as exc:
         raise RecordsApiError(404, RecordsErrorCode.NO_SUCH_PAGE, exc.reason) from exc
-    await _audit(request, staff, "case.page_read", case, page_id=page_id)
+    await _audit(request, staff, "case.page_read", case, as_guest=as_guest, page_id=page_id)
     return web.Response(
         body=data,
         content_type=meta.mime,
