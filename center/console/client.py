@@ -452,13 +452,17 @@ class ConsoleClient:
         call = self.agent.call
         if call is None:
             return
+        case = self.case
+        if case is not None and case.case_number:
+            # recorded first: once handed on, the case is no longer this clerk's to write
+            target = clerk_id or skill or ""
+            with contextlib.suppress(RecordsError):
+                await self.records.add_event(
+                    case.case_number, "transfer", f"{target} {note}".strip()
+                )
         await self.signaling.send(
             p.TransferCall(call_id=call.call_id, skill=skill, clerk_id=clerk_id, note=note)
         )
-        case = self.case
-        if case is not None and case.case_number:
-            target = clerk_id or skill or ""
-            await self.records.add_event(case.case_number, "transfer", f"{target} {note}".strip())
 
     async def invite(self, *, skill: str | None = None, clerk_id: str | None = None,
                      note: str = "") -> None:

@@ -213,8 +213,10 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
             visit.cancel()
 
 
-@pytest.mark.parametrize("outcome", [model.Outcome.NEEDS_MORE, model.Outcome.CANNOT_BE_DONE])
-async def test_needs_more_materials_and_cannot_be_done_reach_the_kiosk_and_the_records(
+@pytest.mark.parametrize(
+    "outcome", [model.Outcome.NEEDS_MORE, model.Outcome.CANNOT_BE_DONE, model.Outcome.REFERRED]
+)
+async def test_needs_more_cannot_be_done_and_referred_reach_the_kiosk_and_the_records(
     server: RecordsServer,
     seeded: Seed,
     consoles: Callable[..., Any],
@@ -239,6 +241,10 @@ async def test_needs_more_materials_and_cannot_be_done_reach_the_kiosk_and_the_r
             # the material still missing is proposed; the clerk adds nothing else
             assert window.outcome.missing_box.isVisibleTo(window)
             assert window.outcome.choice().missing == tuple(missing_material)
+        elif outcome == model.Outcome.REFERRED:
+            window.outcome.close_button.click()
+            assert "转介" in window.outcome.problem.text()
+            window.outcome.referred_to.setCurrentText("区医保中心")
         else:
             window.outcome.close_button.click()
             assert "原因" in window.outcome.problem.text()
@@ -253,6 +259,8 @@ async def test_needs_more_materials_and_cannot_be_done_reach_the_kiosk_and_the_r
         if outcome == model.Outcome.NEEDS_MORE:
             assert receipt.missing_materials == missing_material
             assert recorded["missing_materials"] == missing_material
+        elif outcome == model.Outcome.REFERRED:
+            assert "区医保中心" in receipt.note and recorded["referred_to"] == "区医保中心"
         else:
             assert "需要本人到场核验" in receipt.note
             follow_ups = await client.records.follow_ups("open")

@@ -199,3 +199,15 @@ def test_each_outcome_says_what_it_still_needs() -> None:
 def test_case_numbers_are_recognised() -> None:
     assert model.looks_like_case_number("JA01-20261122-0007")
     assert not model.looks_like_case_number("hello")
+
+
+def test_call_quality_in_words() -> None:
+    from center.console.client import Quality
+
+    assert Quality().level == ""
+    assert Quality(state="connecting").level == "poor"
+    assert Quality(state="connected", fps=29, latency_ms=80).level == "good"
+    assert Quality(state="connected", fps=29, latency_ms=900).level == "fair"
+    assert Quality(state="connected", fps=12).level == "fair"
+    assert Quality(state="connected", fps=3).level == "poor"
+    assert Quality(state="reconnecting", fps=29).level == "reconnecting"
