@@ -1,5 +1,5 @@
-"""``vwindow kiosk`` and ``vwindow console``. The screen apps come with the kiosk and console
-issues; ``--headless`` runs a whole scripted session against a server today."""
+"""``vwindow kiosk`` and ``vwindow console``: the screen apps (``vwindow.kiosk_app``,
+``vwindow.console_app``), or with ``--headless`` a whole scripted session without a screen."""
 
 from __future__ import annotations
 
@@ -58,9 +58,13 @@ def _media(args: argparse.Namespace, label: str) -> MediaConfig:
 
 
 def add_kiosk_parser(sub: Any) -> None:
-    kiosk = sub.add_parser("kiosk", help="the kiosk (use --headless for a scripted visit)")
+    kiosk = sub.add_parser("kiosk", help="the kiosk's screens (--headless: a scripted visit)")
     kiosk.add_argument(
         "--headless", action="store_true", help="run a scripted visit without a screen"
+    )
+    kiosk.add_argument("--config", type=Path, help="kiosk.toml (screens, devices, server)")
+    kiosk.add_argument(
+        "--demo", action="store_true", help="simulated devices, in a window (not full screen)"
     )
     kiosk.add_argument("--server", default="http://127.0.0.1:8420")
     kiosk.add_argument(
@@ -84,7 +88,7 @@ def add_kiosk_parser(sub: Any) -> None:
 
 
 def add_console_parser(sub: Any) -> None:
-    console = sub.add_parser("console", help="the clerk console (use --headless)")
+    console = sub.add_parser("console", help="the clerk console (--headless: a scripted session)")
     console.add_argument(
         "--headless", action="store_true", help="run a scripted clerk session without a screen"
     )
@@ -93,6 +97,7 @@ def add_console_parser(sub: Any) -> None:
     console.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
+    console.add_argument("--language", default="zh_CN", choices=("zh_CN", "en"))
     console.add_argument("--outcome", default="accepted")
     console.add_argument("--pages", type=int, default=3, help="pages to expect")
     _media_options(console)
@@ -152,19 +157,14 @@ def run_selftest(args: argparse.Namespace) -> int:
     return selftest_main(selftest, as_json=args.json)
 
 
-def _no_screen_app(name: str) -> int:
-    print(
-        f"error: the {name} screen app is not part of this version; use --headless", file=sys.stderr
-    )
-    return 2
-
-
 def run_kiosk(args: argparse.Namespace) -> int:
     configure_logging("WARNING")
     if args.list_devices:
         return _print_devices()
     if not args.headless:
-        return _no_screen_app("kiosk")
+        from vwindow.kiosk_app import run_screen_app
+
+        return run_screen_app(args)
     if args.credential_file is None:
         print("error: --credential-file is required", file=sys.stderr)
         return 2
@@ -188,7 +188,17 @@ def run_console(args: argparse.Namespace) -> int:
     if args.list_devices:
         return _print_devices()
     if not args.headless:
-        return _no_screen_app("console")
+        from vwindow.console_app import run_console_window
+        from vwindow.kiosk_app import has_display
+
+        if not has_display():
+            # Qt would abort the process without a platform to draw on
+            print(
+                "error: no display for the console (set DISPLAY, or use --headless)",
+                file=sys.stderr,
+            )
+            return 2
+        return run_console_window(args)
     if not args.username or not args.password_stdin:
         print("error: --username and --password-stdin are required", file=sys.stderr)
         return 2
