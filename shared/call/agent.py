@@ -7,12 +7,15 @@ A call with an invited third party is a mesh of legs, one ``CallSession`` each: 
 (kiosk and clerk) and a guest leg between the guest and each of them. ``session`` is the
 main leg (for the guest: their leg with the kiosk), ``sessions`` every leg by call id;
 ``on_call`` fires for each leg, and a leg ends on the ``call.ended`` naming its id (the main
-leg ending ends all)."""
+leg ending ends all). Every leg sends from one set of sources: the camera and microphone open
+once for all of them (``shared.call.media.MediaHub``: the app's shared hub, or the one given
+here) and close when the last leg ends; the preview sees each frame once."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -20,6 +23,7 @@ from av import VideoFrame
 
 from shared import protocol as p
 from shared.call import messages as m
+from shared.call.media import MediaHub
 from shared.call.session import (
     CallConfig,
     CallSession,
@@ -50,11 +54,14 @@ class CallAgent:
         config_for_leg: Callable[[p.CallInfo], Awaitable[CallConfig]] | None = None,
         on_leg_message: LegMessageHandler | None = None,
         on_leg_video_frame: LegFrameHandler | None = None,
+        media_hub: MediaHub | None = None,
     ) -> None:
         """``on_message`` and ``on_video_frame`` get the main leg (``session``); the other
         legs' data-channel messages go to ``on_leg_message`` when given (else to
         ``on_message``), and every leg's frames to ``on_leg_video_frame``.
         ``config_for_leg`` chooses a leg's media (default: ``config_for_call``).
+        ``media_hub``: where every leg's sources come from when its config names no hub
+        (default: the app's shared hub).
         ``on_ended`` gets the ``call.ended`` of every leg: the visit is over only when
         ``message.call_id == agent.call.call_id`` and the reason is not ``transferred``."""
         self.config_for_call = config_for_call
@@ -66,6 +73,7 @@ class CallAgent:
         self.on_video_frame = on_video_frame
         self.on_leg_message = on_leg_message
         self.on_leg_video_frame = on_leg_video_frame
+        self.media_hub = media_hub
         self.signaling: SignalingClient | None = None
         #: the main leg (for an invited guest: their leg with the kiosk)
         self.session: CallSession | None = None
@@ -147,6 +155,8 @@ class CallAgent:
                 config = await self.config_for_leg(call)
             else:
                 config = await self.config_for_call()
+            if config.media_hub is None and self.media_hub is not None:
+                config = dataclasses.replace(config, media_hub=self.media_hub)
             session = CallSession(
                 call_id=call.call_id,
                 offerer=call.you_offer,

@@ -2,6 +2,11 @@
 synthetic source for the demo and tests whose frames carry a machine-readable timestamp, so
 glass-to-glass latency can be measured on the receiving side.
 
+A side with a third party in its call sends on several legs at once, and a real camera or
+microphone refuses a second open: ``MediaHub`` opens each source once (per event loop, i.e.
+per app) and gives every leg its own track fed from it, shows each frame to the preview
+once, and closes the device when the last leg lets go.
+
 Timestamp code: the top band of each frame holds 48 cells, black or white in the luma plane,
 40 bits of wall-clock milliseconds then an 8-bit checksum. The cells are 13×16 pixels at
 640×480, large enough to survive VP8 at low bitrates.
@@ -10,23 +15,31 @@ Timestamp code: the top band of each frame holds 48 cells, black or white in the
 from __future__ import annotations
 
 import asyncio
+import collections
 import fractions
 import glob
+import logging
 import math
 import platform
 import shutil
 import subprocess
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import av
 import numpy as np
 from aiortc import MediaStreamTrack
 from aiortc.contrib.media import MediaPlayer
-from aiortc.mediastreams import AudioStreamTrack, VideoStreamTrack
+from aiortc.mediastreams import AudioStreamTrack, MediaStreamError, VideoStreamTrack
 from av import AudioFrame, VideoFrame
+from av.frame import Frame
+from av.packet import Packet
+
+log = logging.getLogger(__name__)
 
 CODE_BITS = 48
 TIME_BITS = 40
@@ -46,8 +59,8 @@ class MediaConfig:
     synthetic_label: str = ""
     send_video: bool = True
     send_audio: bool = True
-    #: called with every frame this side sends (the app's own small picture); it runs on the
-    #: event loop, so it must only hand the frame on
+    #: called with every frame this side sends (the app's own small picture), once per frame
+    #: however many legs send it; it runs on the event loop, so it must only hand the frame on
     on_local_frame: Callable[[VideoFrame], None] | None = None
 
 
@@ -291,3 +304,286 @@ class ToneAudioTrack(AudioStreamTrack):
         frame.time_base = fractions.Fraction(1, self.rate)
         self._sent += self.samples
         return frame
+
+
+# --- One set of sources for every leg of a side --------------------------------------------
+
+
+class Player(Protocol):
+    """What opening a device gives: aiortc's ``MediaPlayer``, with the track of its kind."""
+
+    @property
+    def audio(self) -> MediaStreamTrack | None: ...
+
+    @property
+    def video(self) -> MediaStreamTrack | None: ...
+
+
+#: opens one device, ``(device, "video" | "audio", config)``; raises ``MediaUnavailable``
+PlayerOpener = Callable[[str, str, MediaConfig], Player]
+PreviewHandler = Callable[[VideoFrame], None]
+
+#: frames kept for a leg that has not taken them yet. Video keeps only the newest: a queue of
+#: late pictures is delay, not quality. Audio keeps 100 ms, so that a leg waking a little late
+#: loses no sound; a leg that stalls longer loses the oldest, never holding up the others.
+VIDEO_BACKLOG = 1
+AUDIO_BACKLOG = 5
+
+
+class SharedTrack(MediaStreamTrack):
+    """One leg's track from a shared source: the source's frames from the moment this leg
+    first asks, each frame the same object every leg gets. Stopping it lets go of the source."""
+
+    def __init__(self, source: SharedSource) -> None:
+        super().__init__()
+        self.kind = source.track.kind
+        self._source: SharedSource | None = source
+        self._frames: collections.deque[Frame | Packet[Any] | None] = collections.deque(
+            maxlen=VIDEO_BACKLOG if self.kind == "video" else AUDIO_BACKLOG
+        )
+        self._arrived = asyncio.Event()
+
+    def offer(self, frame: Frame | Packet[Any] | None) -> None:
+        """A frame from the source; ``None`` when the source has ended."""
+        self._frames.append(frame)
+        self._arrived.set()
+
+    async def recv(self) -> Frame | Packet[Any]:
+        while True:
+            source = self._source
+            if self.readyState != "live" or source is None:
+                raise MediaStreamError
+            if self._frames:
+                frame = self._frames.popleft()
+                if frame is None:
+                    self.stop()
+                    raise MediaStreamError
+                return frame
+            self._arrived.clear()
+            source.start_reading()
+            await self._arrived.wait()
+
+    def stop(self) -> None:
+        super().stop()
+        source, self._source = self._source, None
+        if source is not None:
+            source.release(self)
+        self._arrived.set()
+
+
+class SharedSource:
+    """One opened camera, microphone or synthetic source. One task reads it while a leg wants
+    frames; each frame goes once to every preview and to every leg's ``SharedTrack``. The
+    source closes (the device is released) when its last leg lets go, or when it ends."""
+
+    def __init__(
+        self,
+        track: MediaStreamTrack,
+        player: Player | None,
+        on_closed: Callable[[SharedSource], None],
+    ) -> None:
+        self.track = track
+        self.player = player
+        self.closed = False
+        self._outlets: dict[SharedTrack, PreviewHandler | None] = {}
+        #: each distinct preview with how many legs asked for it: shown every frame once
+        self._previews: dict[PreviewHandler, int] = {}
+        self._on_closed = on_closed
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def legs(self) -> int:
+        return len(self._outlets)
+
+    def subscribe(self, preview: PreviewHandler | None) -> SharedTrack:
+        outlet = SharedTrack(self)
+        if self.track.kind != "video":
+            preview = None
+        self._outlets[outlet] = preview
+        if preview is not None:
+            self._previews[preview] = self._previews.get(preview, 0) + 1
+        return outlet
+
+    def release(self, outlet: SharedTrack) -> None:
+        if outlet not in self._outlets:
+            return
+        preview = self._outlets.pop(outlet)
+        if preview is not None:
+            left = self._previews[preview] - 1
+            if left:
+                self._previews[preview] = left
+            else:
+                del self._previews[preview]
+        if not self._outlets:
+            self.close()
+
+    def start_reading(self) -> None:
+        """Read only once a leg sends: a call still connecting costs no frames."""
+        if self._reader is None and not self.closed:
+            self._reader = asyncio.get_running_loop().create_task(self._read())
+
+    async def _read(self) -> None:
+        try:
+            while True:
+                frame = await self.track.recv()
+                if isinstance(frame, VideoFrame):
+                    for preview in list(self._previews):
+                        try:
+                            preview(frame)
+                        except Exception:
+                            log.exception("the preview failed on a frame")
+                for outlet in list(self._outlets):
+                    outlet.offer(frame)
+        except MediaStreamError:
+            log.info("the %s source ended", self.track.kind)
+        except Exception:
+            log.exception("the %s source failed", self.track.kind)
+        # ended by itself (a device unplugged): every leg's track ends; a later call opens it
+        # again
+        self._reader = None
+        for outlet in list(self._outlets):
+            outlet.offer(None)
+        self.close()
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if self._reader is not None:
+            self._reader.cancel()
+            self._reader = None
+        self.track.stop()
+        if self.player is not None:
+            _stop_player(self.player)
+        self._on_closed(self)
+
+
+def _stop_player(player: Player) -> None:
+    """Stopping every track of aiortc's player ends its thread and closes the device."""
+    for track in (player.audio, player.video):
+        if track is not None:
+            track.stop()
+
+
+def _stop_when_opened(opening: asyncio.Future[Player]) -> None:
+    if not opening.cancelled() and opening.exception() is None:
+        _stop_player(opening.result())
+
+
+class MediaLease:
+    """The tracks one leg sends, taken from a ``MediaHub``; ``stop`` gives them back."""
+
+    def __init__(self) -> None:
+        self.video: MediaStreamTrack | None = None
+        self.audio: MediaStreamTrack | None = None
+
+    def stop(self) -> None:
+        for track in (self.video, self.audio):
+            if track is not None:
+                track.stop()
+
+
+def _source_key(kind: str, config: MediaConfig) -> tuple[object, ...]:
+    device = config.video_device if kind == "video" else config.audio_device
+    if device:
+        # a device is one source whatever size a later leg asks for: it cannot open twice
+        return (kind, "device", device)
+    if kind == "video":
+        return (kind, "synthetic", config.synthetic_label, config.width, config.height, config.fps)
+    return (kind, "tone", config.synthetic_label)
+
+
+class MediaHub:
+    """Opens each source once and hands every leg its own track from it (``acquire``).
+
+    Sources are shared by what they are: a device by its name, the synthetic picture by its
+    label, size and rate, the tone by its label. ``open_player`` opens a device (aiortc's
+    ``MediaPlayer`` by default), off the event loop because FFmpeg's probing blocks."""
+
+    def __init__(self, open_player: PlayerOpener | None = None) -> None:
+        self._open_player: PlayerOpener = open_player or _player_for
+        self._sources: dict[tuple[object, ...], SharedSource] = {}
+        self._opening = asyncio.Lock()
+
+    @property
+    def open_sources(self) -> int:
+        """How many sources (devices, synthetic ones) are open now."""
+        return len(self._sources)
+
+    def source(self, kind: str, config: MediaConfig) -> SharedSource | None:
+        """The open source ``config`` would use for ``kind``, if any."""
+        return self._sources.get(_source_key(kind, config))
+
+    async def acquire(self, config: MediaConfig) -> MediaLease:
+        """The tracks to send for ``config``, opening what is not open yet; raises
+        ``MediaUnavailable`` (and keeps nothing) when a device cannot be opened."""
+        lease = MediaLease()
+        try:
+            if config.send_video:
+                lease.video = await self._subscribe("video", config, config.on_local_frame)
+            if config.send_audio:
+                lease.audio = await self._subscribe("audio", config, None)
+        except BaseException:
+            lease.stop()
+            raise
+        return lease
+
+    async def _subscribe(
+        self, kind: str, config: MediaConfig, preview: PreviewHandler | None
+    ) -> SharedTrack:
+        key = _source_key(kind, config)
+        async with self._opening:
+            source = self._sources.get(key)
+            if source is None or source.closed:
+                track, player = await self._open(kind, config)
+                source = SharedSource(track, player, self._forget)
+                self._sources[key] = source
+            return source.subscribe(preview)
+
+    def _forget(self, source: SharedSource) -> None:
+        for key, known in list(self._sources.items()):
+            if known is source:
+                del self._sources[key]
+
+    async def _open(
+        self, kind: str, config: MediaConfig
+    ) -> tuple[MediaStreamTrack, Player | None]:
+        device = config.video_device if kind == "video" else config.audio_device
+        if not device:
+            if kind == "video":
+                synthetic = SyntheticVideoTrack(
+                    config.width, config.height, config.fps, config.synthetic_label
+                )
+                return synthetic, None
+            return ToneAudioTrack(), None
+        opening = asyncio.ensure_future(
+            asyncio.to_thread(self._open_player, device, kind, config)
+        )
+        try:
+            player = await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            # the call gave up meanwhile: release the device as soon as it has opened
+            opening.add_done_callback(_stop_when_opened)
+            raise
+        track = player.video if kind == "video" else player.audio
+        if track is None:
+            _stop_player(player)
+            what = "camera" if kind == "video" else "microphone"
+            raise MediaUnavailable(f"{what} {device!r} gives no {kind}")
+        return track, player
+
+
+_HUBS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MediaHub] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_media_hub() -> MediaHub:
+    """The hub of the running event loop, i.e. of the app: every call session takes its
+    sources from it unless its ``CallConfig.media_hub`` names another, so the legs of a call
+    with a third party (and the console's own legs with the guest) share one camera."""
+    loop = asyncio.get_running_loop()
+    hub = _HUBS.get(loop)
+    if hub is None:
+        hub = _HUBS[loop] = MediaHub()
+    return hub

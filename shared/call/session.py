@@ -47,7 +47,14 @@ from shared.call.ice import (
     apply_host_addresses,
     filter_candidates,
 )
-from shared.call.media import TIME_BITS, MediaConfig, MediaSources, decode_time_code
+from shared.call.media import (
+    TIME_BITS,
+    MediaConfig,
+    MediaHub,
+    MediaLease,
+    decode_time_code,
+    shared_media_hub,
+)
 from shared.identity import mask_id_numbers
 
 log = logging.getLogger(__name__)
@@ -84,6 +91,9 @@ class CallConfig:
     silence_s: float = 1.5
     #: how often a failed offerer retries a fresh connection
     retry_s: float = 1.0
+    #: where the session's camera, microphone or synthetic sources come from; None: the
+    #: app's shared hub, so that every leg of a call sends from one opened device
+    media_hub: MediaHub | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -131,7 +141,7 @@ class CallSession:
         #: why the call cannot connect (e.g. TURN refused the credentials), if known
         self.last_error: str | None = None
         self.stats = CallStats()
-        self.media: MediaSources | None = None
+        self.media: MediaLease | None = None
         self._pc: RTCPeerConnection | None = None
         self._channel: RTCDataChannel | None = None
         self._generation = 0
@@ -152,7 +162,12 @@ class CallSession:
         jitter.install()
         apply_host_addresses(self.config.ice_policy.host_addresses)
         apply_allowed_networks(self.config.ice_policy.allowed_networks)
-        self.media = MediaSources(self.config.media)
+        hub = self.config.media_hub if self.config.media_hub is not None else shared_media_hub()
+        media = await hub.acquire(self.config.media)
+        if self.state == CallState.ENDED:
+            media.stop()  # closed while the devices were opening
+            return
+        self.media = media
         self._watchdog = asyncio.get_running_loop().create_task(self._watch_media())
         if self.offerer:
             await self.renegotiate("start")
