@@ -75,7 +75,10 @@ async def to_waiting(controller: KioskController, view: RecordingView) -> None:
     reader = controller.devices.card_reader
     assert isinstance(reader, SimulatedCardReader)
     reader.insert()
-    await eventually(lambda: state(controller) is flow.Screen.WAITING, "queued")
+    await eventually(
+        lambda: state(controller) is flow.Screen.WAITING,
+        lambda: f"queued (at {state(controller)}, told {view.messages}, sent {controller.sent})",
+    )
 
 
 async def follow_ups(server: TestServer) -> list[dict[str, Any]]:
