@@ -4,10 +4,12 @@ in the app, so Qt timers, signals and painting work while a test awaits the netw
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
 import time
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import pytest
@@ -25,6 +27,8 @@ from signaling.config import ServerConfig
 from signaling.directory import add_directory_routes
 from tests.conftest import FAST_ROUTING, PASSWORD, Seed, TestServer
 
+T = TypeVar("T")
+
 
 def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
@@ -38,13 +42,30 @@ def pytest_asyncio_loop_factories(
     return {"qt": qt_loop}
 
 
+@pytest.fixture(autouse=True)
+def collect_on_the_qt_thread() -> Iterator[None]:
+    """Qt objects (the qasync loop's timers and notifiers, windows) must be freed on the Qt
+    thread: a garbage collection that the server's or aiortc's threads happen to trigger
+    would free them there and crash the process. So no automatic collection during a test,
+    and a full one here afterwards."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+
+
 class RecordsServer(TestServer):
     """The conftest server with the records and clerk-directory routes, as ``vwindow serve``
     mounts them."""
 
     __test__ = False
 
+    loop: asyncio.AbstractEventLoop | None = None
+
     async def start(self) -> None:
+        self.loop = asyncio.get_running_loop()
         app = create_app(self.config, extensions=[add_records_routes, add_directory_routes])
         self.runner = web.AppRunner(app, shutdown_timeout=2)
         await self.runner.setup()
@@ -53,8 +74,37 @@ class RecordsServer(TestServer):
         self.port = self.runner.addresses[0][1]
 
 
+class ServerThread:
+    """The server on its own asyncio loop in a thread, as it runs on its own machine: the
+    console's qasync loop then holds only what a console holds (the kiosk peer too), and the
+    server's database drivers never run under Qt's event dispatch."""
+
+    def __init__(self, server: RecordsServer) -> None:
+        self.server = server
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="server", daemon=True)
+
+    def __enter__(self) -> RecordsServer:
+        self.thread.start()
+        asyncio.run_coroutine_threadsafe(self.server.start(), self.loop).result(30)
+        return self.server
+
+    def __exit__(self, *exc_info: object) -> None:
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self.loop).result(30)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+        self.loop.close()
+
+
+async def on_server(server: RecordsServer, coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` (e.g. a database query) on the server's own loop."""
+    loop = server.loop
+    assert loop is not None
+    return await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(coro, loop))
+
+
 @pytest.fixture
-async def server(database_url: str, seeded: Seed, tmp_path: Path) -> AsyncIterator[RecordsServer]:
+def server(database_url: str, seeded: Seed, tmp_path: Path) -> Iterator[RecordsServer]:
     config = ServerConfig(
         host="127.0.0.1",
         port=0,
@@ -63,10 +113,8 @@ async def server(database_url: str, seeded: Seed, tmp_path: Path) -> AsyncIterat
         routing=FAST_ROUTING,
         snapshot_interval_s=0.05,
     )
-    srv = RecordsServer(config)
-    await srv.start()
-    yield srv
-    await srv.stop()
+    with ServerThread(RecordsServer(config)) as srv:
+        yield srv
 
 
 async def until(predicate: Callable[[], object], timeout: float = 20.0, what: str = "") -> None:

@@ -21,7 +21,7 @@ from shared.call.ice import IcePolicy
 from shared.identity import mask_id_number
 from signaling.store.models import AuditEvent
 from tests.conftest import Seed
-from tests.console.conftest import Console, RecordsServer, until
+from tests.console.conftest import Console, RecordsServer, on_server, until
 
 pytestmark = pytest.mark.timeout(150)
 
@@ -65,11 +65,14 @@ def cell(table: QTableWidget, row: int, column: int) -> str:
 
 
 async def audits(server: RecordsServer, action: str, target: str) -> list[AuditEvent]:
-    async with server.store.db.session() as session:
-        rows = await session.scalars(
-            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.target == target)
-        )
-        return list(rows.all())
+    async def query() -> list[AuditEvent]:
+        async with server.store.db.session() as session:
+            rows = await session.scalars(
+                select(AuditEvent).where(AuditEvent.action == action, AuditEvent.target == target)
+            )
+            return list(rows.all())
+
+    return await on_server(server, query())
 
 
 async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_the_kiosk(
