@@ -192,11 +192,16 @@ class TargetDialog(QDialog):
             self.target.addItem(text, ("clerk", clerk.get("id") or clerk.get("staff_id")))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("给对方的说明（可选）"))
-        layout.addRow(self.tr("转给"), self.target)
+        layout.addRow(self.tr("对象"), self.target)
         layout.addRow(self.tr("说明"), self.note)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        if ok is not None and cancel is not None:
+            ok.setText(self.tr("确定"))
+            cancel.setText(self.tr("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)

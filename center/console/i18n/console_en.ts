@@ -113,224 +113,224 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../window.py" line="228" />
+        <location filename="../window.py" line="233" />
         <source>远程虚拟窗口 受理工作台 — %1</source>
         <translation>Remote virtual window console — %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="249" />
+        <location filename="../window.py" line="254" />
         <source>%1　%2号窗口　%3</source>
         <translation>%1   window %2   %3</translation>
     </message>
     <message>
-        <location filename="../window.py" line="272" />
+        <location filename="../window.py" line="277" />
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../window.py" line="282" />
-        <location filename="../window.py" line="634" />
-        <location filename="../window.py" line="656" />
+        <location filename="../window.py" line="287" />
+        <location filename="../window.py" line="649" />
+        <location filename="../window.py" line="671" />
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="285" />
+        <location filename="../window.py" line="290" />
         <source>挂断 (Ctrl+H)</source>
         <translation>Hang up (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="287" />
+        <location filename="../window.py" line="292" />
         <source>转接… (Ctrl+T)</source>
         <translation>Transfer… (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="288" />
+        <location filename="../window.py" line="293" />
         <source>邀请专家… (Ctrl+I)</source>
         <translation>Invite expert… (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="289" />
+        <location filename="../window.py" line="294" />
         <source>下一位 (Ctrl+N)</source>
         <translation>Next resident (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="290" />
+        <location filename="../window.py" line="295" />
         <source>离开会商</source>
         <translation>Leave consultation</translation>
     </message>
     <message>
-        <location filename="../window.py" line="325" />
+        <location filename="../window.py" line="330" />
         <source>材料 (Alt+1)</source>
         <translation>Materials (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="327" />
+        <location filename="../window.py" line="332" />
         <source>申请表 (Alt+2)</source>
         <translation>Form (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="329" />
+        <location filename="../window.py" line="334" />
         <source>办结 (Alt+3)</source>
         <translation>Outcome (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="335" />
+        <location filename="../window.py" line="340" />
         <source>历史查询</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../window.py" line="407" />
+        <location filename="../window.py" line="422" />
         <source>服务监控</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../window.py" line="481" />
+        <location filename="../window.py" line="496" />
         <source>记录服务拒绝了办结：</source>
         <translation>The records service refused to close the case: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="496" />
+        <location filename="../window.py" line="511" />
         <source>挂断</source>
         <translation>Hang up</translation>
     </message>
     <message>
-        <location filename="../window.py" line="497" />
+        <location filename="../window.py" line="512" />
         <source>案件尚未办结。仍要挂断吗？挂断后仍可在“办结”页登记结果。</source>
         <translation>The case is not closed yet. Hang up anyway? You can still record the outcome on the Outcome page.</translation>
     </message>
     <message>
-        <location filename="../window.py" line="513" />
+        <location filename="../window.py" line="528" />
         <source>转接给</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="513" />
+        <location filename="../window.py" line="528" />
         <source>邀请第三方加入通话</source>
         <translation>Invite a third party into the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="537" />
+        <location filename="../window.py" line="552" />
         <source>查询失败：</source>
         <translation>Search failed: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="540" />
+        <location filename="../window.py" line="555" />
         <source>连不上服务器，请稍后再试</source>
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="634" />
+        <location filename="../window.py" line="649" />
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="660" />
+        <location filename="../window.py" line="675" />
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="684" />
+        <location filename="../window.py" line="701" />
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="685" />
+        <location filename="../window.py" line="702" />
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="686" />
+        <location filename="../window.py" line="703" />
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="687" />
+        <location filename="../window.py" line="704" />
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="688" />
+        <location filename="../window.py" line="705" />
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="693" />
+        <location filename="../window.py" line="710" />
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="701" />
+        <location filename="../window.py" line="718" />
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="702" />
+        <location filename="../window.py" line="719" />
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="703" />
+        <location filename="../window.py" line="720" />
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="704" />
+        <location filename="../window.py" line="721" />
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="722" />
+        <location filename="../window.py" line="739" />
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="733" />
+        <location filename="../window.py" line="750" />
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="734" />
+        <location filename="../window.py" line="751" />
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="735" />
+        <location filename="../window.py" line="752" />
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="736" />
+        <location filename="../window.py" line="753" />
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="737" />
+        <location filename="../window.py" line="754" />
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="738" />
+        <location filename="../window.py" line="755" />
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="739" />
+        <location filename="../window.py" line="756" />
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="742" />
+        <location filename="../window.py" line="759" />
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="766" />
+        <location filename="../window.py" line="783" />
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="766" />
+        <location filename="../window.py" line="783" />
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
@@ -869,8 +869,18 @@
     </message>
     <message>
         <location filename="../window.py" line="195" />
-        <source>转给</source>
-        <translation>To</translation>
+        <source>对象</source>
+        <translation>Whom</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="203" />
+        <source>确定</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="204" />
+        <source>取消</source>
+        <translation>Cancel</translation>
     </message>
     <message>
         <location filename="../window.py" line="196" />
