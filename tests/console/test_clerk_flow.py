@@ -311,3 +311,29 @@ async def test_an_unanswered_ring_stops_and_the_clerk_is_set_away(
     assert any("无人接听" in text for text in window.notices)
     await until(lambda: console.client.clerk.state == p.ClerkState.AWAY, what="away")
     assert window.state_switch.away.isChecked()
+
+
+async def test_a_resident_who_leaves_mid_call_can_still_be_recorded_as_cannot_be_done(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
+) -> None:
+    console: Console = await consoles("alice")
+    window, client = console.window, console.client
+    await go_available(console)
+    kiosk = await join_queue(server, seeded, peers)
+    await until(window.ring_panel.isVisible, what="the ring")
+    window.ring_panel.accept_button.click()
+    call = (await kiosk.expect(p.CallStarted)).call
+    await until(lambda: client.case is not None and client.case.case_number, what="the case")
+    case = client.case
+    assert case is not None and case.case_number is not None
+    await kiosk.send(p.Hangup(call_id=call.call_id))
+    await until(lambda: client.agent.session is None, what="the call to end")
+    assert "通话已结束" in window.notices[-1]
+    assert "通话已结束" in window.call_title.text()
+    assert not window.hangup_button.isEnabled() and window.next_button.isEnabled()
+    window.outcome.choose(model.Outcome.CANNOT_BE_DONE)
+    window.outcome.reason.setText("居民中途离开")
+    window.outcome.close_button.click()
+    await until(lambda: case.closed is not None, what="closed")
+    recorded = await client.records.get_case(case.case_number)
+    assert (recorded["outcome"], recorded["reason"]) == ("cannot_be_done", "居民中途离开")
