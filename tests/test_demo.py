@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 
@@ -46,3 +51,49 @@ def test_headless_demo_plays_a_visit_and_can_run_again(tmp_path: Path) -> None:
     _, again = run_demo(tmp_path)
     assert again["outcome"] == "accepted"
     assert credential.exists()
+
+
+def test_demo_with_a_display_opens_the_kiosk_and_the_console(tmp_path: Path) -> None:
+    """Offscreen counts as a display: the kiosk starts in its own process and connects,
+    the console waits at its login; Ctrl+C ends both and the demo exits 0."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "vwindow", "demo", "--port", "0", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert demo.stdout is not None
+    try:
+        url = ""
+        lines: list[str] = []
+        deadline = time.monotonic() + 90
+        while not url and time.monotonic() < deadline:
+            line = demo.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if match := re.search(r"demo is running at (http://\S+)", line):
+                url = match.group(1)
+        assert url, "".join(lines)
+        assert any("console (right)" in line for line in lines)
+        kiosks = 0.0
+        while time.monotonic() < deadline and kiosks < 1:
+            with urllib.request.urlopen(f"{url}/metrics", timeout=5) as response:
+                metrics = response.read().decode()
+            found = re.search(r'vwindow_connections\{kind="kiosk"\} (\S+)', metrics)
+            kiosks = float(found.group(1)) if found else 0.0
+            time.sleep(0.5)
+        assert kiosks == 1, "the demo's kiosk did not connect"
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(30) == 0
+        children = subprocess.run(
+            ["pgrep", "-f", f"credential-file {tmp_path}"], capture_output=True, check=False
+        )
+        assert children.stdout == b"", "the kiosk process outlived the demo"
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()

@@ -1,9 +1,13 @@
-"""``vwindow demo``: the whole system on one machine, with SQLite and demo data.
+"""``vwindow demo``: the whole system on one machine, with SQLite and demo data (two weeks of
+history for the supervisor's figures).
 
-Without ``--headless`` it serves until Ctrl+C and prints how to connect. With ``--headless``
-it also plays one scripted visit through real WebSocket clients (a kiosk joins the queue, a
-clerk is rung, accepts, and closes the case), prints the transcript, and exits; its last line
-is one JSON object.
+On a machine with a display it opens the kiosk (simulated card reader and scanner, in a
+window) and the clerk console side by side against the local server, so one person can play
+both roles; it ends when either is closed or on Ctrl+C. Without a display, or with
+``--no-windows``, it serves until Ctrl+C and prints how to connect. With ``--headless`` it
+plays one scripted visit through real clients (a kiosk joins the queue, a clerk is rung,
+accepts, and closes the case), prints the transcript, and exits; its last line is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import socket
+import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +28,7 @@ import platformdirs
 from aiohttp import web
 
 from center.headless import ConsoleOptions, HeadlessConsole
+from center.records.demo_history import seed_demo_history
 from kiosk.headless import HeadlessKiosk, KioskOptions
 from shared import catalog
 from shared.call.ice import IcePolicy
@@ -32,6 +39,7 @@ from signaling.config import DEFAULT_PORT, ServerConfig
 from signaling.routing import RoutingConfig
 from signaling.store.db import Database
 from signaling.store.repo import Store
+from vwindow.kiosk_app import has_display
 from vwindow.server import create_server
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,9 @@ def add_demo_parser(sub: Any) -> None:
     demo.add_argument("--port", type=int, default=DEFAULT_PORT, help="0 picks a free port")
     demo.add_argument("--data-dir", type=Path, help="default: the user's data dir /demo")
     demo.add_argument("--headless", action="store_true", help="play one scripted visit, then exit")
+    demo.add_argument(
+        "--no-windows", action="store_true", help="only serve, even where a display is available"
+    )
     demo.set_defaults(run=run_demo)
 
 
@@ -65,12 +76,14 @@ async def seed(store: Store, data_dir: Path, server_url: str) -> DemoData:
     items = catalog.load_catalog(catalog.default_catalog_path())
     await store.import_catalog(items)
     skills = sorted({item.skill for item in items})
+    created_center = False
     center = await store.center_by_name_or_id(DEMO_CENTER)
     if center is None:
         district = await store.create_site("演示区", "district")
         street = await store.create_site("演示街道", "street", district.id)
         center = await store.create_center(DEMO_CENTER, street.id)
         await store.create_site("演示居委会", "committee", street.id)
+        created_center = True
     for username, name, role, window in (
         ("clerk", "王老师", "clerk", "3"),
         ("supervisor", "李主任", "supervisor", None),
@@ -100,6 +113,9 @@ async def seed(store: Store, data_dir: Path, server_url: str) -> DemoData:
         kiosk, credential = enrolled
         credential_file.write_text(credential + "\n")
         credential_file.chmod(0o600)
+    if created_center:
+        # figures for the supervisor's dashboard from the first minute
+        await seed_demo_history(store, center.id)
     _, spare_code = await store.create_kiosk(center_id=center.id, name="演示居委会 2号机")
     spare_qr = data_dir / "enroll-kiosk-2.png"
     write_qr(spare_qr, enrollment_uri(server_url, spare_code))
@@ -125,25 +141,37 @@ def run_demo(args: argparse.Namespace) -> int:
         # short timers so a person trying both roles does not wait
         routing=replace(RoutingConfig(), wrap_up_s=10.0),
     )
+    if not args.headless and not args.no_windows and has_display():
+        return run_windowed_demo(config)
     try:
         return asyncio.run(_demo(config, headless=args.headless))
     except KeyboardInterrupt:
         return 0
 
 
-async def _demo(config: ServerConfig, *, headless: bool) -> int:
-    # seed before serving, so the server starts with the catalog and accounts in place
+async def _prepare(config: ServerConfig) -> tuple[str, DemoData]:
+    """Migrate and seed before serving, so the server starts with the catalog and accounts
+    in place; returns the server's URL and the demo's accounts."""
     database = Database(config.effective_database_url)
     try:
         await database.migrate()
         url = f"http://{config.host}:{config.port or _free_port(config.host)}"
-        data = await seed(Store(database), config.data_dir, url)
+        return url, await seed(Store(database), config.data_dir, url)
     finally:
         await database.close()
+
+
+async def _serve(config: ServerConfig, url: str, *, handle_signals: bool) -> web.AppRunner:
     port = int(url.rsplit(":", 1)[1])
-    runner = web.AppRunner(create_server(replace(config, port=port)), handle_signals=not headless)
+    runner = web.AppRunner(create_server(replace(config, port=port)), handle_signals=handle_signals)
     await runner.setup()
     await web.TCPSite(runner, config.host, port).start()
+    return runner
+
+
+async def _demo(config: ServerConfig, *, headless: bool) -> int:
+    url, data = await _prepare(config)
+    runner = await _serve(config, url, handle_signals=not headless)
     try:
         if headless:
             result = await scripted_visit(url, data)
@@ -163,7 +191,18 @@ def _free_port(host: str) -> int:
         return port
 
 
-def _print_welcome(url: str, config: ServerConfig, data: DemoData) -> None:
+def _print_welcome(
+    url: str, config: ServerConfig, data: DemoData, *, windows: bool = False
+) -> None:
+    if windows:
+        print(
+            f"""
+The kiosk (left) and the clerk console (right) are open. Log in to the console as
+{data.clerk_username!r} with password {DEMO_PASSWORD!r} and set yourself available; then, at the
+kiosk, choose an item, confirm the materials, use the simulated card and wait for the ring.
+Log in as {data.supervisor_username!r} instead to see the supervisor's dashboard.""",
+            flush=True,
+        )
     print(
         f"""
 vwindow demo is running at {url}  (data in {config.data_dir})
@@ -212,3 +251,110 @@ async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
         "rating": console_summary["rating"],
         "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
     }
+
+
+# --- With a display: the kiosk and the console side by side ---------------------------------
+
+
+def run_windowed_demo(config: ServerConfig) -> int:
+    from shared.ui.loop import qt_application, run_with_qt
+
+    app = qt_application()
+    app.setQuitOnLastWindowClosed(False)
+    return run_with_qt(app, lambda: windowed_demo(config))
+
+
+async def windowed_demo(config: ServerConfig, *, stop: asyncio.Event | None = None) -> int:
+    """Server and console in this process's qasync loop, the kiosk in a process of its own
+    (its video and screens get the other core) on the left half of the screen, drawn at 70 %
+    so both of its panes fit; until the clerk closes the console, the kiosk window is
+    closed, Ctrl+C, or ``stop`` is set."""
+    from center.console.app import console_session
+
+    url, data = await _prepare(config)
+    runner = await _serve(config, url, handle_signals=False)
+    kiosk_area, console_area = _demo_areas()
+    env = dict(os.environ)
+    env["QT_SCALE_FACTOR"] = str(KIOSK_SCALE)
+    env["VWINDOW_KIOSK_GEOMETRY"] = ",".join(
+        str(round(value / KIOSK_SCALE))
+        for value in (kiosk_area[0], kiosk_area[1], kiosk_area[2], kiosk_area[3])
+    )
+    kiosk = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "vwindow", "kiosk", "--demo", "--server", url),
+        *("--credential-file", str(config.data_dir / "kiosk.credential")),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+    )
+    tasks: list[asyncio.Task[Any]] = []
+    try:
+        _print_welcome(url, config, data, windows=True)
+        tasks = [
+            asyncio.ensure_future(kiosk.wait()),
+            asyncio.ensure_future(console_session(url, username=data.clerk_username)),
+        ]
+        if stop is not None:
+            tasks.append(asyncio.ensure_future(stop.wait()))
+        arranging = asyncio.ensure_future(_arrange_console(console_area))
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        tasks.append(arranging)
+        return 0
+    finally:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        if kiosk.returncode is None:
+            kiosk.terminate()
+            try:
+                await asyncio.wait_for(kiosk.wait(), 10)
+            except TimeoutError:
+                kiosk.kill()
+                await kiosk.wait()
+        await runner.cleanup()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.closeAllWindows()
+
+
+#: the kiosk's screens are laid out for 1920×1080 panes; in half a desktop they are drawn
+#: smaller so that nothing is cut off
+KIOSK_SCALE = 0.7
+
+
+def _demo_areas() -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """Where the kiosk and the console go: two screens each, or the halves of one."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+
+    def rect(area: QRect) -> tuple[int, int, int, int]:
+        return area.x(), area.y(), area.width(), area.height()
+
+    screens = QGuiApplication.screens()
+    if len(screens) > 1:
+        return rect(screens[0].availableGeometry()), rect(screens[1].availableGeometry())
+    x, y, width, height = rect(screens[0].availableGeometry())
+    half = width // 2
+    return (x, y, half, height), (x + half, y, width - half, height)
+
+
+async def _arrange_console(area: tuple[int, int, int, int]) -> None:
+    """The console's windows as they appear: its login dialog first, then its main window."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    placed: set[int] = set()
+    target = QRect(*area)
+    while True:
+        for widget in QApplication.topLevelWidgets():
+            if id(widget) in placed or not widget.isVisible():
+                continue
+            placed.add(id(widget))
+            if isinstance(widget, QDialog):
+                frame = widget.frameGeometry()
+                frame.moveCenter(target.center())
+                widget.move(frame.topLeft())
+            else:
+                widget.showNormal()
+                widget.setGeometry(target)
+        await asyncio.sleep(0.3)

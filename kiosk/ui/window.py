@@ -9,12 +9,21 @@ of the touch screen within three seconds) followed by the PIN on a touch pad."""
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QImage, QKeyEvent, QMouseEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QBoxLayout,
@@ -103,13 +112,24 @@ class KioskWindow(QWidget):
                 | Qt.WindowType.WindowStaysOnTopHint
             )
         self.setCursor(Qt.CursorShape.BlankCursor if kiosk_mode else Qt.CursorShape.ArrowCursor)
+        #: outside kiosk mode (demo, development), closing the window asks the app to end
+        self.on_close_request: Callable[[], None] | None = None
+        #: the window's new size, for a layout that follows its shape
+        self.on_resize: Callable[[int, int], None] | None = None
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.exit_allowed:
             event.accept()
-        else:
-            # Alt+F4, the window manager's close, a stray close() call: the kiosk stays
-            event.ignore()
+            return
+        # Alt+F4, the window manager's close, a stray close() call: the kiosk stays
+        event.ignore()
+        if not self.kiosk_mode and self.on_close_request is not None:
+            self.on_close_request()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.on_resize is not None:
+            self.on_resize(event.size().width(), event.size().height())
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         event.accept()
@@ -120,6 +140,33 @@ class KioskWindow(QWidget):
             event.accept()
             return True
         return super().event(event)
+
+
+def _demo_geometry() -> tuple[int, int, int, int] | None:
+    """``VWINDOW_KIOSK_GEOMETRY=x,y,width,height``: where ``vwindow demo`` puts a windowed
+    kiosk (beside the console); ignored in kiosk mode."""
+    raw = os.environ.get("VWINDOW_KIOSK_GEOMETRY", "")
+    try:
+        x, y, width, height = (int(part) for part in raw.split(","))
+    except ValueError:
+        return None
+    return x, y, width, height
+
+
+#: Qt's QWIDGETSIZE_MAX, which PySide6 does not export
+_NO_LIMIT = (1 << 24) - 1
+
+
+def _follow_shape(panes: QBoxLayout, upper: QWidget, width: int, height: int) -> None:
+    """One window holding both panes: side by side on a wide screen, the clerk's picture
+    above the touch pane (as on the two-screen kiosk) in a tall window such as the demo's,
+    where the touch pane keeps most of the height."""
+    tall = height > width * 0.8
+    direction = QBoxLayout.Direction.TopToBottom if tall else QBoxLayout.Direction.LeftToRight
+    upper.setMaximumHeight(max(200, height * 28 // 100) if tall else _NO_LIMIT)
+    upper.setMinimumHeight(0)
+    if panes.direction() != direction:
+        panes.setDirection(direction)
 
 
 class AdminCorner(QWidget):
@@ -530,9 +577,13 @@ class KioskScreens(QObject):
             side_by_side.setSpacing(0)
             side_by_side.addWidget(self.upper, 1)
             side_by_side.addWidget(self.lower, 3)
+            window.on_resize = lambda width, height: _follow_shape(
+                side_by_side, self.upper, width, height
+            )
             self.windows.append(window)
         for window in self.windows:
             window.setWindowTitle(text("upper.title"))
+            window.on_close_request = lambda: self._report(AdminExitRequested())
         self.lower.admin.pad.entered.connect(self._check_pin)
         self._watcher = TouchWatcher(lambda: self.windows, self._emit)
         app.installEventFilter(self._watcher)
@@ -551,6 +602,9 @@ class KioskScreens(QObject):
             screen = screens[index] if 0 <= index < len(screens) else screens[0]
             window.setScreen(screen)
             window.setGeometry(screen.geometry())
+            placed = _demo_geometry()
+            if placed is not None and not window.kiosk_mode:
+                window.setGeometry(*placed)
             if window.kiosk_mode:
                 window.showFullScreen()
             else:
