@@ -780,17 +780,7 @@ class KioskController:
         assert self.http is not None
         media = self.options.media
         if media.on_local_frame is None:
-            media = MediaConfig(
-                video_device=media.video_device,
-                audio_device=media.audio_device,
-                width=media.width,
-                height=media.height,
-                fps=media.fps,
-                synthetic_label=media.synthetic_label,
-                send_video=media.send_video,
-                send_audio=media.send_audio,
-                on_local_frame=self.local_frames.push,
-            )
+            media = dataclasses.replace(media, on_local_frame=self._on_local_frame)
         return CallConfig(
             media=media,
             ice_servers=tuple(
@@ -854,6 +844,10 @@ class KioskController:
 
     def _on_remote_frame(self, frame: VideoFrame) -> None:
         self.remote_frames.push(frame)
+
+    def _on_local_frame(self, frame: VideoFrame) -> None:
+        # through here, not the pump's own method: each call gets a fresh pump
+        self.local_frames.push(frame)
 
     async def _on_call_message(self, message: m.CallMessage) -> None:
         if isinstance(message, m.DeviceCommand):
