@@ -112,8 +112,8 @@ def test_demo_config(tmp_path: Path) -> None:
 def run_app_process(
     qapp: QApplication, database_url: str, tmp_path: Path, credential: str, stop_after: float
 ) -> tuple[int | None, str]:
-    """``python -m vwindow.kiosk_app --demo`` against a real server, ended by SIGTERM after
-    ``stop_after`` seconds if still running."""
+    """``vwindow kiosk --demo`` against a real server, ended by SIGTERM after ``stop_after``
+    seconds if still running."""
     result: dict[str, Any] = {}
 
     async def main() -> None:
@@ -125,7 +125,8 @@ def run_app_process(
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
-            "vwindow.kiosk_app",
+            "vwindow",
+            "kiosk",
             "--demo",
             "--server",
             server.url,
