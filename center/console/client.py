@@ -180,9 +180,6 @@ class ConsoleClient:
         self.catalog: dict[str, CatalogItem] = {}
         self.clerks: list[dict[str, Any]] = []
         self.invite_status: p.InviteStatus | None = None
-        #: legs with an invited third party (for the invited expert: all their legs)
-        self.guest_legs: dict[str, CallSession] = {}
-        self.guest_calls: dict[str, p.CallInfo] = {}
         #: the server's clock minus ours (wrap-up ends on the server's clock)
         self.clock_offset = 0.0
         #: page bytes of the current case, in memory only; dropped when the case ends
@@ -197,6 +194,8 @@ class ConsoleClient:
             on_state=self._on_call_state,
             on_ended=self._on_ended,
             on_video_frame=self.listener.remote_frame,
+            on_leg_message=self._on_leg_message,
+            on_leg_video_frame=self._on_leg_frame,
         )
         ws_url = self.server_url.replace("http", "ws", 1) + "/ws"
         self.signaling = SignalingClient(
@@ -229,8 +228,6 @@ class ConsoleClient:
             self._quality_task.cancel()
         for task in list(self._tasks):
             task.cancel()
-        for call_id in list(self.guest_legs):
-            await self._end_leg(call_id, "closed")
         await self.agent.close()
         await self.signaling.close()
         self._wipe()
@@ -422,7 +419,7 @@ class ConsoleClient:
             note=note,
         )
         case.receipt = receipt
-        session = self.agent.session
+        session = self.main_session
         if session is not None:
             await session.send(receipt)
             # the resident rates the service on the receipt screen: give it a moment
@@ -441,7 +438,7 @@ class ConsoleClient:
 
     async def hang_up(self, outcome: str | None = None) -> None:
         call = self.agent.call
-        if call is None or self.agent.session is None:
+        if call is None or self.main_session is None:
             return
         await self.signaling.send(
             p.Hangup(call_id=call.call_id, reason="done" if outcome else "hangup", outcome=outcome)
@@ -450,7 +447,7 @@ class ConsoleClient:
     async def transfer(self, *, skill: str | None = None, clerk_id: str | None = None,
                        note: str = "") -> None:
         call = self.agent.call
-        if call is None:
+        if call is None or self.main_session is None:
             return
         case = self.case
         if case is not None and case.case_number:
@@ -467,7 +464,7 @@ class ConsoleClient:
     async def invite(self, *, skill: str | None = None, clerk_id: str | None = None,
                      note: str = "") -> None:
         call = self.agent.call
-        if call is None:
+        if call is None or self.main_session is None:
             return
         await self.signaling.send(
             p.InviteToCall(call_id=call.call_id, skill=skill, clerk_id=clerk_id, note=note)
@@ -494,9 +491,10 @@ class ConsoleClient:
         return self.case
 
     def _session(self) -> CallSession:
-        if self.agent.session is None:
+        session = self.main_session
+        if session is None:
             raise ConnectionError("no call")
-        return self.agent.session
+        return session
 
     # --- Signaling --------------------------------------------------------------------------
 
@@ -505,8 +503,6 @@ class ConsoleClient:
         self.listener.changed("link")
 
     async def _on_signal(self, message: p.ServerMessage) -> None:
-        if await self._guest_leg_message(message):
-            return
         await self.agent.handle(message)
         if isinstance(message, p.Welcome):
             self.clock_offset = message.server_time - time.time()
@@ -565,58 +561,30 @@ class ConsoleClient:
 
     # --- Legs with a third party -----------------------------------------------------------
 
-    async def _guest_leg_message(self, message: p.ServerMessage) -> bool:
-        """Handle what belongs to a guest leg (the main call goes to the call agent)."""
-        if isinstance(message, p.CallStarted) and message.call.leg == "guest":
-            await self._start_leg(message.call)
-            return True
-        if isinstance(message, p.Sdp) and message.call_id in self.guest_legs:
-            await self.guest_legs[message.call_id].handle_sdp(message)
-            return True
-        if isinstance(message, p.CallEnded) and message.call_id in self.guest_legs:
-            await self._end_leg(message.call_id, str(message.reason))
-            return True
-        if isinstance(message, p.Welcome):
-            current = {leg.call_id for leg in message.legs}
-            for call_id in [c for c in self.guest_legs if c not in current]:
-                await self._end_leg(call_id, "gone")
-            for leg in message.legs:
-                await self._start_leg(leg)
-        return False
+    @property
+    def main_session(self) -> CallSession | None:
+        """The call with the resident this console serves (an invited expert has none)."""
+        call = self.agent.call
+        if call is None or call.leg != "main":
+            return None
+        return self.agent.session
 
-    async def _start_leg(self, call: p.CallInfo) -> None:
-        if call.call_id in self.guest_legs:
-            return
-        config = await self._call_config(preview=False)
-        # the invited expert sees the resident large; everyone else sees the other console
-        # small beside the resident
-        on_frame = (
-            self.listener.remote_frame
-            if call.peer_role == "kiosk" and self.agent.session is None
-            else self.listener.guest_frame
-        )
-        session = CallSession(
-            call_id=call.call_id,
-            offerer=call.you_offer,
-            send_sdp=self.signaling.send,
-            config=config,
-            on_message=self._on_leg_message,
-            on_video_frame=on_frame,
-        )
-        self.guest_legs[call.call_id] = session
-        self.guest_calls[call.call_id] = call
-        await session.start()
-        self.listener.changed("legs")
+    @property
+    def guest_calls(self) -> dict[str, p.CallInfo]:
+        """Legs with an invited third party (for the invited expert: all their legs)."""
+        return {cid: call for cid, call in self.agent.calls.items() if call.leg == "guest"}
 
-    async def _end_leg(self, call_id: str, reason: str) -> None:
-        session = self.guest_legs.pop(call_id, None)
-        self.guest_calls.pop(call_id, None)
-        if session is not None:
-            with contextlib.suppress(Exception):
-                await session.close(reason)
-        self.listener.changed("legs")
+    @property
+    def guest_legs(self) -> dict[str, CallSession]:
+        sessions = self.agent.sessions
+        return {cid: sessions[cid] for cid in self.guest_calls if cid in sessions}
 
-    def _on_leg_message(self, message: m.CallMessage) -> None:
+    def _on_leg_frame(self, session: CallSession, frame: VideoFrame) -> None:
+        # the primary leg's frames already went to the large picture
+        if session is not self.agent.session:
+            self.listener.guest_frame(frame)
+
+    def _on_leg_message(self, session: CallSession, message: m.CallMessage) -> None:
         # the resident's case data goes only to the clerk of the case, on the main call
         log.debug("guest leg message %s ignored", type(message).__name__)
 
@@ -636,9 +604,14 @@ class ConsoleClient:
         )
 
     async def _on_call(self, session: CallSession) -> None:
-        call = self.agent.call
-        assert call is not None
+        call = self.agent.calls.get(session.call_id)
+        if call is None:
+            return
         self.ring = None
+        if call.leg != "main":
+            self.listener.changed("ring")
+            self.listener.changed("legs")
+            return
         self.listener.changed("ring")
         if self.case is None or self.case.call.call_id != call.call_id:
             self._wipe()
@@ -658,11 +631,14 @@ class ConsoleClient:
                 await self.records.put_card(case.case_number, case.card)
 
     async def _on_call_state(self, session: CallSession, state: CallState, why: str) -> None:
+        if session is not self.agent.session:
+            return
         self.quality.state = str(state)
         self.listener.changed("quality")
 
     async def _on_ended(self, message: p.CallEnded) -> None:
         if self.case is None or self.case.call.call_id != message.call_id:
+            self.listener.changed("legs")
             return
         texts = {
             p.EndReason.HANGUP: "通话已结束",

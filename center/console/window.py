@@ -472,7 +472,7 @@ class ConsoleWindow(QMainWindow):
 
     def push_form(self) -> None:
         client = self._client()
-        if client.case is None or client.agent.session is None:
+        if client.case is None or client.main_session is None:
             return
         self.run(client.push_form())
 
@@ -502,7 +502,7 @@ class ConsoleWindow(QMainWindow):
 
     def hang_up(self) -> None:
         client = self._client()
-        if client.agent.session is None:
+        if client.main_session is None:
             return
         case = client.case
         if case is not None and case.closed is None:
@@ -517,13 +517,13 @@ class ConsoleWindow(QMainWindow):
 
     def next_resident(self) -> None:
         client = self._client()
-        if client.agent.session is not None:
+        if client.main_session is not None:
             return
         client.finish_case()
 
     def _target(self, kind: str) -> None:
         client = self._client()
-        if client.agent.session is None:
+        if client.main_session is None:
             return
         title = self.tr("转接给") if kind == "transfer" else self.tr("邀请第三方加入通话")
         dialog = TargetDialog(title, client.clerks, self)
@@ -641,7 +641,7 @@ class ConsoleWindow(QMainWindow):
     def _render_all(self) -> None:
         client = self.client
         case = client.case if client else None
-        in_call = client is not None and client.agent.session is not None
+        in_call = client is not None and client.main_session is not None
         if case is None:
             self.viewer.clear()
         if not in_call and not (client is not None and client.guest_legs):
@@ -672,7 +672,7 @@ class ConsoleWindow(QMainWindow):
             return
         call = case.call
         where = " · ".join(x for x in (call.site_name or "", call.peer_name) if x)
-        ended = "" if client and client.agent.session else self.tr("（通话已结束）")
+        ended = "" if client and client.main_session else self.tr("（通话已结束）")
         self.call_title.setText(f"{call.item_name}　{where}{ended}")
 
     def _render_ring(self) -> None:
@@ -728,11 +728,11 @@ class ConsoleWindow(QMainWindow):
         """The invited expert's view: the resident and the clerk, and a way to leave."""
         client = self.client
         legs = list(client.guest_calls.values()) if client else []
-        expert = bool(legs) and client is not None and client.agent.session is None
+        expert = bool(legs) and client is not None and client.main_session is None
         self.leave_button.setVisible(expert)
         if not legs:
             self.video.set_guest(None)
-            if client is not None and client.agent.session is None:
+            if client is not None and client.main_session is None:
                 self.video.clear()
         if expert:
             first = legs[0]
@@ -778,7 +778,7 @@ class ConsoleWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         client = self.client
-        if client is not None and client.agent.session is not None:
+        if client is not None and client.main_session is not None:
             answer = QMessageBox.question(
                 self, self.tr("退出"), self.tr("正在通话中，退出将结束通话。确定退出吗？")
             )
