@@ -13,7 +13,6 @@ import datetime as dt
 import secrets
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import aiohttp
@@ -157,11 +156,10 @@ def live_snapshot(center_id: str, clerks: dict[str, str]) -> p.CenterSnapshot:
     return p.CenterSnapshot(center_id=center_id, at=at, queue=queue, clerks=views)
 
 
-async def _settle(app: QApplication, seconds: float = 0.3) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        await asyncio.sleep(0.02)
+async def _settle(seconds: float = 0.3) -> None:
+    """Let the loop deliver paint and layout events (never a nested processEvents: qasync
+    runs its callbacks from the same Qt loop)."""
+    await asyncio.sleep(seconds)
 
 
 async def render_dashboard_screenshots_async(outdir: Path) -> list[Path]:
@@ -208,7 +206,7 @@ async def _shoot(app: QApplication, widget: DashboardWidget, outdir: Path) -> li
     written = []
 
     async def take(name: str) -> None:
-        await _settle(app)
+        await _settle()
         path = outdir / name
         if not widget.grab().save(str(path)):
             raise RuntimeError(f"could not write {path}")
