@@ -111,7 +111,8 @@ async def _seed(
     if done_before:
         return 0
     now = now or dt.datetime.now(dt.UTC)
-    rng = random.Random(f"{center_id}:{seed}")
+    # the center's name, not its random id: the same center gets the same history
+    rng = random.Random(f"{center.name}:{seed}")
     items = list((await session.scalars(select(CatalogItem).order_by(CatalogItem.code))).all())
     if not items:
         raise ValueError("import the catalog first: the history needs service items")
