@@ -9,7 +9,7 @@ import aiohttp
 from sqlalchemy import func, select
 
 from center.records.demo_history import seed_demo_history
-from signaling.store.models import Case, CaseSequence, ServiceRequest
+from signaling.store.models import Case, CaseSequence, Kiosk, ServiceRequest, Staff
 from tests.conftest import Seed
 from tests.dashboard.conftest import StatsServer
 
@@ -53,3 +53,31 @@ async def test_history_gives_real_looking_figures(
     # Sundays are closed
     by_day = {b["label"]: b["volume"] for b in body["series"]["buckets"]}
     assert by_day["2026-11-15"] == 0 and by_day["2026-11-16"] > 10
+
+
+async def test_a_small_center_gets_colleagues_who_cannot_log_in(
+    server: StatsServer, seeded: Seed, http: aiohttp.ClientSession
+) -> None:
+    # the other center has one clerk and one kiosk without a site
+    made = await seed_demo_history(server.store, seeded.other_center_id, days=7, now=NOW)
+    assert made > 50
+    async with server.store.db.session() as session:
+        names = (
+            await session.scalars(
+                select(Staff.display_name).where(Staff.center_id == seeded.other_center_id)
+            )
+        ).all()
+        sites = (
+            await session.scalars(
+                select(Kiosk.site_id).where(
+                    Kiosk.center_id == seeded.other_center_id, Kiosk.disabled_at.is_not(None)
+                )
+            )
+        ).all()
+    assert set(names) == {"Olga", "李老师", "张老师"}
+    assert len(sites) == 2 and all(sites)
+    for password in ("!locked", "", "demo-password"):
+        async with http.post(
+            f"{server.url}/api/v1/login", json={"username": "demo-li", "password": password}
+        ) as response:
+            assert response.status in (400, 401)
