@@ -337,3 +337,27 @@ async def test_a_resident_who_leaves_mid_call_can_still_be_recorded_as_cannot_be
     await until(lambda: case.closed is not None, what="closed")
     recorded = await client.records.get_case(case.case_number)
     assert (recorded["outcome"], recorded["reason"]) == ("cannot_be_done", "居民中途离开")
+
+
+async def test_a_broken_connection_shows_reconnecting_over_the_picture(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], tmp_path: Path
+) -> None:
+    console: Console = await consoles("alice")
+    window, client = console.window, console.client
+    await go_available(console)
+    kiosk = kiosk_for(server, seeded, tmp_path, pages=0)
+    visit = asyncio.ensure_future(kiosk.run())
+    try:
+        await answer_call(console)
+        await until(lambda: window.video.frames_shown > 10, what="video")
+        await until(lambda: window.video.banner == "", what="no banner")
+        assert "通话质量" in window.video.quality_text
+        session = kiosk.agent.session
+        assert session is not None and session._pc is not None
+        # the kiosk's peer connection dies (as when its network goes): the console says so
+        await session._pc.close()
+        await until(lambda: window.video.banner == "网络不稳，正在重连…", what="reconnecting")
+        assert "重连" in window.video.quality_text
+        assert client.quality.level == "reconnecting"
+    finally:
+        visit.cancel()
