@@ -220,6 +220,9 @@ class Checklist:
 
 # --- Pages ---------------------------------------------------------------------------------
 
+#: labels of a page that is the ID card's photo, shown in the card panel
+PHOTO_LABELS = frozenset({"证件照", "身份证照片"})
+
 
 class PageStatus(enum.StrEnum):
     ARRIVING = "arriving"
@@ -244,6 +247,8 @@ class PageView:
     rotation: int = 0
     #: the signature of the form, not a material
     signature: bool = False
+    #: the card's photo (the kiosk uploads it as a page labelled ``证件照``), not a material
+    photo: bool = False
 
     def rotate(self, degrees: int) -> int:
         self.rotation = (self.rotation + degrees) % 360
@@ -351,6 +356,7 @@ class CaseWork:
             height=message.height,
             signature=signature,
         )
+        page.photo = message.label in PHOTO_LABELS
         self.pages[message.page_id] = page
         return page
 
@@ -358,7 +364,7 @@ class CaseWork:
         """A page's bytes arrived and matched: tick the checklist (not for a signature)."""
         page = self.pages[page_id]
         page.status = PageStatus.READY
-        if page.signature:
+        if page.signature or page.photo:
             return None
         return self.checklist.page_arrived(page_id, page.label)
 
@@ -370,7 +376,7 @@ class CaseWork:
             self.checklist.page_rejected(page_id)
 
     def material_pages(self) -> list[PageView]:
-        return [page for page in self.pages.values() if not page.signature]
+        return [page for page in self.pages.values() if not page.signature and not page.photo]
 
     def form_values(self) -> dict[str, str]:
         return {f.key: f.value for f in self.form}

@@ -266,6 +266,7 @@ class DemoConsole:
             self.window.viewer.set_image(page_id, image)
         case.review("p1", True, "")
         self.window._render_all()
+        self.window.card_panel.set_photo(person_image(204, 252, "#eef2f7", "#eef2f7", ""))
         self.window.viewer.select("p3")
         return case
 

@@ -382,6 +382,20 @@ class CardPanel(QGroupBox):
         self.problems.setWordWrap(True)
         grid.addWidget(self.problems, len(rows), 0, 1, 3)
         self.revealed = False
+        self.has_photo = False
+
+    def set_photo(self, image: QImage | None) -> None:
+        self.has_photo = image is not None
+        if image is None:
+            self.photo.setPixmap(QPixmap())
+            return
+        self.photo.setPixmap(
+            QPixmap.fromImage(image).scaled(
+                self.photo.size(),
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        )
 
     def _toggle(self) -> None:
         if self.revealed:
@@ -392,10 +406,13 @@ class CardPanel(QGroupBox):
     def show_card(self, case: model.CaseWork | None) -> None:
         card = case.card if case is not None else None
         self.reveal_button.setEnabled(card is not None and bool(case and case.case_number))
+        if case is None:
+            self.set_photo(None)
         if card is None:
             for value in self.values.values():
                 value.setText("—")
-            self.photo.setText(self.tr("未读卡") if case is not None else self.tr("照片"))
+            if not self.has_photo:
+                self.photo.setText(self.tr("未读卡") if case is not None else self.tr("照片"))
             self.problems.setText(self.tr("居民未读卡：请当面核对身份") if case else "")
             self.revealed = False
             self.reveal_button.setText(self.tr("显示 (F8)"))
@@ -412,7 +429,9 @@ class CardPanel(QGroupBox):
         }
         for key, text in texts.items():
             self.values[key].setText(text or "—")
-        self.photo.setText(self.tr("有照片") if card.photo_available else self.tr("无照片"))
+        if not self.has_photo:
+            # the photo itself arrives as a page; until then say whether the card has one
+            self.photo.setText(self.tr("有照片") if card.photo_available else self.tr("无照片"))
         self.revealed = case.revealed_id is not None
         self.reveal_button.setText(self.tr("隐藏 (F8)") if self.revealed else self.tr("显示 (F8)"))
         problems = list(card.problems)

@@ -624,8 +624,11 @@ class ConsoleWindow(QMainWindow):
             if image.isNull():
                 self.notice("有一页材料无法显示，请让居民重扫", error=True)
                 return
-            if client.case.pages[page_id].signature:
+            page = client.case.pages[page_id]
+            if page.signature:
                 self.form_panel.show_signature(image)
+            elif page.photo:
+                self.card_panel.set_photo(image)
             else:
                 self.viewer.set_image(page_id, image)
 

@@ -211,3 +211,12 @@ def test_call_quality_in_words() -> None:
     assert Quality(state="connected", fps=12).level == "fair"
     assert Quality(state="connected", fps=3).level == "poor"
     assert Quality(state="reconnecting", fps=29).level == "reconnecting"
+
+
+def test_the_card_photo_is_shown_with_the_card_not_counted_as_a_material() -> None:
+    case = model.CaseWork.start(call(), None)
+    case.checklist = model.Checklist(MATERIALS)
+    case.page_announced(announce("ph", "证件照"))
+    assert case.pages["ph"].photo
+    assert case.page_ready("ph") is None and case.material_pages() == []
+    assert case.checklist.missing() == list(MATERIALS)
