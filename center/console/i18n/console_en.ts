@@ -1,88 +1,88 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>CardPanel</name>
     <message>
-        <location filename="../widgets.py" line="349" />
+        <location filename="../widgets.py" line="349"/>
         <source>证件信息</source>
         <translation>ID card</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="351" />
-        <location filename="../widgets.py" line="398" />
+        <location filename="../widgets.py" line="351"/>
+        <location filename="../widgets.py" line="415"/>
         <source>照片</source>
         <translation>Photo</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="360" />
+        <location filename="../widgets.py" line="360"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="361" />
+        <location filename="../widgets.py" line="361"/>
         <source>性别/民族</source>
         <translation>Sex / ethnicity</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="362" />
+        <location filename="../widgets.py" line="362"/>
         <source>出生</source>
         <translation>Born</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="363" />
+        <location filename="../widgets.py" line="363"/>
         <source>住址</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="364" />
+        <location filename="../widgets.py" line="364"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="365" />
+        <location filename="../widgets.py" line="365"/>
         <source>有效期至</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="376" />
-        <location filename="../widgets.py" line="401" />
-        <location filename="../widgets.py" line="417" />
+        <location filename="../widgets.py" line="376"/>
+        <location filename="../widgets.py" line="418"/>
+        <location filename="../widgets.py" line="436"/>
         <source>显示 (F8)</source>
         <translation>Show (F8)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="377" />
+        <location filename="../widgets.py" line="377"/>
         <source>显示完整证件号码；每次查看都会记录</source>
         <translation>Show the full ID number; every view is recorded</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="398" />
+        <location filename="../widgets.py" line="415"/>
         <source>未读卡</source>
         <translation>No card read</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="399" />
+        <location filename="../widgets.py" line="416"/>
         <source>居民未读卡：请当面核对身份</source>
-        <translation>The resident's card was not read: verify identity on camera</translation>
+        <translation>The resident&apos;s card was not read: verify identity on camera</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="415" />
+        <location filename="../widgets.py" line="434"/>
         <source>有照片</source>
         <translation>Photo on card</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="415" />
+        <location filename="../widgets.py" line="434"/>
         <source>无照片</source>
         <translation>No photo</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="417" />
+        <location filename="../widgets.py" line="436"/>
         <source>隐藏 (F8)</source>
         <translation>Hide (F8)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="420" />
+        <location filename="../widgets.py" line="439"/>
         <source>证件无效或已过期</source>
         <translation>The card is invalid or expired</translation>
     </message>
@@ -90,247 +90,250 @@
 <context>
     <name>ChecklistPanel</name>
     <message>
-        <location filename="../widgets.py" line="431" />
+        <location filename="../widgets.py" line="450"/>
         <source>材料清单</source>
         <translation>Materials checklist</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="449" />
+        <location filename="../widgets.py" line="468"/>
         <source>目录未列出此事项的材料，请按实际核对</source>
         <translation>The catalog lists no materials for this item; check by hand</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="452" />
+        <location filename="../widgets.py" line="471"/>
         <source>已收 %1 / %2 项</source>
         <translation>%1 of %2 received</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets.py" line="455" />
+        <location filename="../widgets.py" line="474"/>
         <source>（%n 页）</source>
-        <translation><numerusform> (%n page)</numerusform><numerusform> (%n pages)</numerusform></translation>
+        <translation>
+            <numerusform> (%n page)</numerusform>
+            <numerusform> (%n pages)</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../window.py" line="233" />
+        <location filename="../window.py" line="233"/>
         <source>远程虚拟窗口 受理工作台 — %1</source>
         <translation>Remote virtual window console — %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="254" />
-        <source>%1　%2号窗口　%3</source>
+        <location filename="../window.py" line="254"/>
+        <source>%1&#x3000;%2号窗口&#x3000;%3</source>
         <translation>%1   window %2   %3</translation>
     </message>
     <message>
-        <location filename="../window.py" line="277" />
+        <location filename="../window.py" line="277"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../window.py" line="287" />
-        <location filename="../window.py" line="649" />
-        <location filename="../window.py" line="671" />
+        <location filename="../window.py" line="287"/>
+        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="674"/>
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="290" />
+        <location filename="../window.py" line="290"/>
         <source>挂断 (Ctrl+H)</source>
         <translation>Hang up (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="292" />
+        <location filename="../window.py" line="292"/>
         <source>转接… (Ctrl+T)</source>
         <translation>Transfer… (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="293" />
+        <location filename="../window.py" line="293"/>
         <source>邀请专家… (Ctrl+I)</source>
         <translation>Invite expert… (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="294" />
+        <location filename="../window.py" line="294"/>
         <source>下一位 (Ctrl+N)</source>
         <translation>Next resident (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="295" />
+        <location filename="../window.py" line="295"/>
         <source>离开会商</source>
         <translation>Leave consultation</translation>
     </message>
     <message>
-        <location filename="../window.py" line="330" />
+        <location filename="../window.py" line="330"/>
         <source>材料 (Alt+1)</source>
         <translation>Materials (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="332" />
+        <location filename="../window.py" line="332"/>
         <source>申请表 (Alt+2)</source>
         <translation>Form (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="334" />
+        <location filename="../window.py" line="334"/>
         <source>办结 (Alt+3)</source>
         <translation>Outcome (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="340" />
+        <location filename="../window.py" line="340"/>
         <source>历史查询</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../window.py" line="422" />
+        <location filename="../window.py" line="422"/>
         <source>服务监控</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../window.py" line="496" />
+        <location filename="../window.py" line="496"/>
         <source>记录服务拒绝了办结：</source>
         <translation>The records service refused to close the case: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="511" />
+        <location filename="../window.py" line="511"/>
         <source>挂断</source>
         <translation>Hang up</translation>
     </message>
     <message>
-        <location filename="../window.py" line="512" />
+        <location filename="../window.py" line="512"/>
         <source>案件尚未办结。仍要挂断吗？挂断后仍可在“办结”页登记结果。</source>
         <translation>The case is not closed yet. Hang up anyway? You can still record the outcome on the Outcome page.</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528" />
+        <location filename="../window.py" line="528"/>
         <source>转接给</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528" />
+        <location filename="../window.py" line="528"/>
         <source>邀请第三方加入通话</source>
         <translation>Invite a third party into the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="552" />
+        <location filename="../window.py" line="552"/>
         <source>查询失败：</source>
         <translation>Search failed: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="555" />
+        <location filename="../window.py" line="555"/>
         <source>连不上服务器，请稍后再试</source>
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="649" />
+        <location filename="../window.py" line="652"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="675" />
+        <location filename="../window.py" line="678"/>
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="701" />
+        <location filename="../window.py" line="704"/>
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="702" />
+        <location filename="../window.py" line="705"/>
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="703" />
+        <location filename="../window.py" line="706"/>
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="704" />
+        <location filename="../window.py" line="707"/>
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="705" />
+        <location filename="../window.py" line="708"/>
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="710" />
+        <location filename="../window.py" line="713"/>
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="718" />
+        <location filename="../window.py" line="721"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="719" />
+        <location filename="../window.py" line="722"/>
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="720" />
+        <location filename="../window.py" line="723"/>
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="721" />
+        <location filename="../window.py" line="724"/>
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="739" />
+        <location filename="../window.py" line="742"/>
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="750" />
+        <location filename="../window.py" line="753"/>
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="751" />
+        <location filename="../window.py" line="754"/>
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="752" />
+        <location filename="../window.py" line="755"/>
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="753" />
+        <location filename="../window.py" line="756"/>
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="754" />
+        <location filename="../window.py" line="757"/>
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="755" />
+        <location filename="../window.py" line="758"/>
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="756" />
+        <location filename="../window.py" line="759"/>
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="759" />
+        <location filename="../window.py" line="762"/>
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="783" />
+        <location filename="../window.py" line="786"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="783" />
+        <location filename="../window.py" line="786"/>
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
@@ -338,103 +341,103 @@
 <context>
     <name>DocumentViewer</name>
     <message>
-        <location filename="../widgets.py" line="482" />
+        <location filename="../widgets.py" line="501"/>
         <source>材料文件</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="495" />
+        <location filename="../widgets.py" line="514"/>
         <source>放大 (+)</source>
         <translation>Zoom in (+)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="496" />
+        <location filename="../widgets.py" line="515"/>
         <source>缩小 (-)</source>
         <translation>Zoom out (-)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="497" />
+        <location filename="../widgets.py" line="516"/>
         <source>适合窗口</source>
         <translation>Fit</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="498" />
+        <location filename="../widgets.py" line="517"/>
         <source>原始大小</source>
         <translation>Full size</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="499" />
+        <location filename="../widgets.py" line="518"/>
         <source>旋转 (R)</source>
         <translation>Rotate (R)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="506" />
-        <location filename="../widgets.py" line="556" />
+        <location filename="../widgets.py" line="525"/>
+        <location filename="../widgets.py" line="575"/>
         <source>材料到达后在此显示</source>
         <translation>Pages appear here as they arrive</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="514" />
+        <location filename="../widgets.py" line="533"/>
         <source>请重扫</source>
         <translation>Scan again</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="515" />
+        <location filename="../widgets.py" line="534"/>
         <source>通过</source>
         <translation>Accept</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="521" />
+        <location filename="../widgets.py" line="540"/>
         <source>退回原因</source>
         <translation>Reason for rejecting</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="522" />
+        <location filename="../widgets.py" line="541"/>
         <source>退回</source>
         <translation>Reject</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="563" />
+        <location filename="../widgets.py" line="582"/>
         <source>传输中</source>
         <translation>arriving</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="564" />
+        <location filename="../widgets.py" line="583"/>
         <source>待审核</source>
         <translation>to review</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="565" />
+        <location filename="../widgets.py" line="584"/>
         <source>已通过</source>
         <translation>accepted</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="566" />
+        <location filename="../widgets.py" line="585"/>
         <source>已退回</source>
         <translation>rejected</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="567" />
+        <location filename="../widgets.py" line="586"/>
         <source>下载失败</source>
         <translation>download failed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="568" />
+        <location filename="../widgets.py" line="587"/>
         <source>已请重扫</source>
         <translation>rescan asked</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="612" />
+        <location filename="../widgets.py" line="631"/>
         <source>%1，%2 KB</source>
         <translation>%1, %2 KB</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="614" />
+        <location filename="../widgets.py" line="633"/>
         <source>；退回原因：%1</source>
         <translation>; rejected: %1</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="658" />
+        <location filename="../widgets.py" line="677"/>
         <source>正在接收…</source>
         <translation>Receiving…</translation>
     </message>
@@ -442,37 +445,37 @@
 <context>
     <name>FormPanel</name>
     <message>
-        <location filename="../widgets.py" line="695" />
+        <location filename="../widgets.py" line="714"/>
         <source>申请表</source>
         <translation>Case form</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="704" />
+        <location filename="../widgets.py" line="723"/>
         <source>推送给居民确认 (Ctrl+P)</source>
         <translation>Send to the resident to confirm (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="737" />
+        <location filename="../widgets.py" line="756"/>
         <source>请核对后推送给居民确认签字</source>
         <translation>Check, then send it to the resident to confirm and sign</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="738" />
+        <location filename="../widgets.py" line="757"/>
         <source>已推送，等待居民确认签字…</source>
         <translation>Sent; waiting for the resident to confirm and sign…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="739" />
+        <location filename="../widgets.py" line="758"/>
         <source>居民已确认并签字</source>
         <translation>The resident confirmed and signed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="740" />
+        <location filename="../widgets.py" line="759"/>
         <source>居民要求更正：</source>
         <translation>The resident asks for a correction: </translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="756" />
+        <location filename="../widgets.py" line="775"/>
         <source>签名将显示在这里</source>
         <translation>The signature will appear here</translation>
     </message>
@@ -480,129 +483,132 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../widgets.py" line="912" />
-        <location filename="../widgets.py" line="938" />
+        <location filename="../widgets.py" line="931"/>
+        <location filename="../widgets.py" line="957"/>
         <source>案件号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="914" />
+        <location filename="../widgets.py" line="933"/>
         <source>事项名称或编码</source>
         <translation>Item name or code</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="916" />
-        <location filename="../widgets.py" line="941" />
+        <location filename="../widgets.py" line="935"/>
+        <location filename="../widgets.py" line="960"/>
         <source>工作人员</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="918" />
-        <location filename="../widgets.py" line="942" />
+        <location filename="../widgets.py" line="937"/>
+        <location filename="../widgets.py" line="961"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="919" />
-        <location filename="../widgets.py" line="939" />
+        <location filename="../widgets.py" line="938"/>
+        <location filename="../widgets.py" line="958"/>
         <source>日期</source>
         <translation>Dates</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="925" />
+        <location filename="../widgets.py" line="944"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="940" />
+        <location filename="../widgets.py" line="959"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="943" />
+        <location filename="../widgets.py" line="962"/>
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="944" />
+        <location filename="../widgets.py" line="963"/>
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="970" />
+        <location filename="../widgets.py" line="989"/>
         <source>查询中…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="975" />
+        <location filename="../widgets.py" line="994"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="976" />
+        <location filename="../widgets.py" line="995"/>
         <source>需补材料</source>
         <translation>Needs more materials</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="977" />
+        <location filename="../widgets.py" line="996"/>
         <source>转介</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="978" />
+        <location filename="../widgets.py" line="997"/>
         <source>办不成事</source>
         <translation>Could not be done</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="994" />
+        <location filename="../widgets.py" line="1013"/>
         <source>办理中</source>
         <translation>open</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets.py" line="999" />
+        <location filename="../widgets.py" line="1018"/>
         <source>共 %n 件</source>
-        <translation><numerusform>%n case</numerusform><numerusform>%n cases</numerusform></translation>
+        <translation>
+            <numerusform>%n case</numerusform>
+            <numerusform>%n cases</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../window.py" line="116" />
+        <location filename="../window.py" line="116"/>
         <source>远程虚拟窗口 · 工作人员登录</source>
         <translation>Remote virtual window · staff login</translation>
     </message>
     <message>
-        <location filename="../window.py" line="119" />
+        <location filename="../window.py" line="119"/>
         <source>远程虚拟窗口 受理工作台</source>
         <translation>Remote virtual window console</translation>
     </message>
     <message>
-        <location filename="../window.py" line="126" />
+        <location filename="../window.py" line="126"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../window.py" line="127" />
+        <location filename="../window.py" line="127"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../window.py" line="128" />
+        <location filename="../window.py" line="128"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="134" />
+        <location filename="../window.py" line="134"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../window.py" line="147" />
+        <location filename="../window.py" line="147"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="154" />
+        <location filename="../window.py" line="154"/>
         <source>正在登录…</source>
         <translation>Logging in…</translation>
     </message>
@@ -610,72 +616,72 @@
 <context>
     <name>OutcomePanel</name>
     <message>
-        <location filename="../widgets.py" line="772" />
+        <location filename="../widgets.py" line="791"/>
         <source>办理结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="778" />
+        <location filename="../widgets.py" line="797"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="779" />
+        <location filename="../widgets.py" line="798"/>
         <source>需补材料</source>
         <translation>Needs more materials</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="780" />
+        <location filename="../widgets.py" line="799"/>
         <source>转介</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="781" />
+        <location filename="../widgets.py" line="800"/>
         <source>办不成事</source>
         <translation>Could not be done</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="790" />
+        <location filename="../widgets.py" line="809"/>
         <source>缺少的材料（将告知居民并打在回执上）</source>
         <translation>Missing materials (told to the resident and printed on the receipt)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="800" />
+        <location filename="../widgets.py" line="819"/>
         <source>转介到哪里</source>
         <translation>Referred to where</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="803" />
+        <location filename="../widgets.py" line="822"/>
         <source>办不成的原因（将生成跟进工单）</source>
         <translation>Why it cannot be done (opens a follow-up)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="806" />
+        <location filename="../widgets.py" line="825"/>
         <source>备注（可选，会打在回执上）</source>
         <translation>Note (optional, printed on the receipt)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="814" />
+        <location filename="../widgets.py" line="833"/>
         <source>办结并发送回执 (Ctrl+Enter)</source>
         <translation>Close and send the receipt (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="863" />
+        <location filename="../widgets.py" line="882"/>
         <source>已办结，案件号 %1</source>
         <translation>Closed, case number %1</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="864" />
+        <location filename="../widgets.py" line="883"/>
         <source>（居民评价 %1 星）</source>
         <translation> (rated %1 stars)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="868" />
+        <location filename="../widgets.py" line="887"/>
         <source>（正在建档…）</source>
         <translation>(opening the case…)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="869" />
+        <location filename="../widgets.py" line="888"/>
         <source>案件号 %1</source>
         <translation>Case number %1</translation>
     </message>
@@ -683,72 +689,72 @@
 <context>
     <name>QueueTable</name>
     <message>
-        <location filename="../widgets.py" line="290" />
+        <location filename="../widgets.py" line="290"/>
         <source>业务</source>
         <translation>Line</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="291" />
+        <location filename="../widgets.py" line="291"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="292" />
+        <location filename="../widgets.py" line="292"/>
         <source>居委会/终端</source>
         <translation>Committee / kiosk</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="293" />
+        <location filename="../widgets.py" line="293"/>
         <source>优先</source>
         <translation>Priority</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="294" />
+        <location filename="../widgets.py" line="294"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="295" />
+        <location filename="../widgets.py" line="295"/>
         <source>已等候</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="307" />
+        <location filename="../widgets.py" line="307"/>
         <source>排队情况暂不可见（服务器未开放给本账号）</source>
         <translation>The queue is not shown to this account by the server</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="312" />
+        <location filename="../widgets.py" line="312"/>
         <source>%1 %2 人，最长 %3</source>
         <translation>%1: %2 waiting, longest %3</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="319" />
+        <location filename="../widgets.py" line="319"/>
         <source>无人排队</source>
         <translation>Nobody waiting</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="323" />
+        <location filename="../widgets.py" line="323"/>
         <source>等候</source>
         <translation>waiting</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="324" />
+        <location filename="../widgets.py" line="324"/>
         <source>断线保留</source>
         <translation>held (offline)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="325" />
+        <location filename="../widgets.py" line="325"/>
         <source>振铃</source>
         <translation>ringing</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="326" />
+        <location filename="../widgets.py" line="326"/>
         <source>通话中</source>
         <translation>In a call</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="333" />
+        <location filename="../widgets.py" line="333"/>
         <source>是</source>
         <translation>yes</translation>
     </message>
@@ -756,134 +762,140 @@
 <context>
     <name>RingPanel</name>
     <message>
-        <location filename="../widgets.py" line="239" />
+        <location filename="../widgets.py" line="239"/>
         <source>接听 (Enter)</source>
         <translation>Answer (Enter)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="240" />
+        <location filename="../widgets.py" line="240"/>
         <source>拒接 (Esc)</source>
         <translation>Decline (Esc)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="254" />
+        <location filename="../widgets.py" line="254"/>
         <source>来电</source>
         <translation>Incoming call</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="255" />
+        <location filename="../widgets.py" line="255"/>
         <source>转接来电</source>
         <translation>Transferred call</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="256" />
+        <location filename="../widgets.py" line="256"/>
         <source>邀请加入通话</source>
         <translation>Invitation to a call</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="260" />
+        <location filename="../widgets.py" line="260"/>
         <source>（优先）</source>
         <translation> (priority)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="262" />
+        <location filename="../widgets.py" line="262"/>
         <source>%1，已等候 %2</source>
         <translation>%1, waited %2</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="266" />
+        <location filename="../widgets.py" line="266"/>
         <source>来自 %1</source>
         <translation>From %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets.py" line="272" />
+        <location filename="../widgets.py" line="272"/>
         <source>%n 秒内未接听将转给他人</source>
-        <translation><numerusform>Goes to someone else if not answered within %n second</numerusform><numerusform>Goes to someone else if not answered within %n seconds</numerusform></translation>
+        <translation>
+            <numerusform>Goes to someone else if not answered within %n second</numerusform>
+            <numerusform>Goes to someone else if not answered within %n seconds</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>StateSwitch</name>
     <message>
-        <location filename="../widgets.py" line="181" />
+        <location filename="../widgets.py" line="181"/>
         <source>空闲接听 (F5)</source>
         <extracomment>the invited third party (or, for the expert, the clerk)</extracomment>
         <translation>Available (F5)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="182" />
+        <location filename="../widgets.py" line="182"/>
         <source>暂离 (F6)</source>
         <translation>Away (F6)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="197" />
+        <location filename="../widgets.py" line="197"/>
         <source>未上线</source>
         <translation>Offline</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="198" />
+        <location filename="../widgets.py" line="198"/>
         <source>空闲，等待来电</source>
         <translation>Available, waiting for calls</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="199" />
+        <location filename="../widgets.py" line="199"/>
         <source>来电中</source>
         <translation>Ringing</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="200" />
+        <location filename="../widgets.py" line="200"/>
         <source>通话中</source>
         <translation>In a call</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="201" />
+        <location filename="../widgets.py" line="201"/>
         <source>整理中</source>
         <translation>Wrap-up</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="202" />
+        <location filename="../widgets.py" line="202"/>
         <source>暂离</source>
         <translation>Away</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets.py" line="207" />
+        <location filename="../widgets.py" line="207"/>
         <source>整理中，%n 秒后自动空闲</source>
-        <translation><numerusform>Wrap-up, available again in %n second</numerusform><numerusform>Wrap-up, available again in %n seconds</numerusform></translation>
+        <translation>
+            <numerusform>Wrap-up, available again in %n second</numerusform>
+            <numerusform>Wrap-up, available again in %n seconds</numerusform>
+        </translation>
     </message>
 </context>
 <context>
     <name>TargetDialog</name>
     <message>
-        <location filename="../window.py" line="185" />
+        <location filename="../window.py" line="185"/>
         <source>业务条线：%1</source>
         <translation>Business line: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="189" />
+        <location filename="../window.py" line="189"/>
         <source>工作人员：%1</source>
         <translation>Clerk: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="194" />
+        <location filename="../window.py" line="194"/>
         <source>给对方的说明（可选）</source>
         <translation>A note for them (optional)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="195" />
+        <location filename="../window.py" line="195"/>
         <source>对象</source>
         <translation>Whom</translation>
     </message>
     <message>
-        <location filename="../window.py" line="203" />
+        <location filename="../window.py" line="203"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../window.py" line="204" />
+        <location filename="../window.py" line="204"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../window.py" line="196" />
+        <location filename="../window.py" line="196"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
@@ -891,164 +903,164 @@
 <context>
     <name>console</name>
     <message>
-        <location filename="../app.py" line="76" />
+        <location filename="../app.py" line="76"/>
         <source>无法连接</source>
         <translation>Cannot connect</translation>
     </message>
     <message>
-        <location filename="../app.py" line="77" />
+        <location filename="../app.py" line="77"/>
         <source>服务器拒绝了连接：%1</source>
         <translation>The server refused the connection: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="67" />
+        <location filename="../window.py" line="67"/>
         <source>连不上服务器，请检查网络或联系管理员</source>
         <extracomment>texts the client and the model produce (Chinese source text), for the translators</extracomment>
         <translation>Cannot reach the server; check the network or call the administrator</translation>
     </message>
     <message>
-        <location filename="../window.py" line="68" />
-        <location filename="../screenshots.py" line="308" />
+        <location filename="../window.py" line="68"/>
+        <location filename="../screenshots.py" line="309"/>
         <source>用户名或密码不对</source>
         <translation>Wrong username or password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="69" />
+        <location filename="../window.py" line="69"/>
         <source>登录失败次数太多，请稍后再试</source>
         <translation>Too many failed logins; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="70" />
+        <location filename="../window.py" line="70"/>
         <source>服务器出错，请稍后再试</source>
         <translation>Server error; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="71" />
+        <location filename="../window.py" line="71"/>
         <source>记录服务拒绝了操作：</source>
         <translation>The records service refused: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="72" />
+        <location filename="../window.py" line="72"/>
         <source>与服务器的连接中断，正在重连…</source>
         <translation>Lost the server connection, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="73" />
+        <location filename="../window.py" line="73"/>
         <source>操作失败，请重试</source>
         <translation>That failed; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="74" />
+        <location filename="../window.py" line="74"/>
         <source>来电无人接听，已转给其他工作人员</source>
         <translation>The call was not answered and went to another clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="75" />
+        <location filename="../window.py" line="75"/>
         <source>居民已离开，来电取消</source>
         <translation>The resident left; the call was cancelled</translation>
     </message>
     <message>
-        <location filename="../window.py" line="76" />
+        <location filename="../window.py" line="76"/>
         <source>居民端网络中断，等待重连…</source>
         <translation>The kiosk lost its connection; waiting for it…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="77" />
+        <location filename="../window.py" line="77"/>
         <source>现在不能这样操作</source>
         <translation>Not possible now</translation>
     </message>
     <message>
-        <location filename="../window.py" line="78" />
+        <location filename="../window.py" line="78"/>
         <source>对方现在不在线或正忙</source>
         <translation>They are offline or busy</translation>
     </message>
     <message>
-        <location filename="../window.py" line="79" />
+        <location filename="../window.py" line="79"/>
         <source>没有这位工作人员</source>
         <translation>No such clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="80" />
+        <location filename="../window.py" line="80"/>
         <source>没有这个业务条线</source>
         <translation>No such business line</translation>
     </message>
     <message>
-        <location filename="../window.py" line="81" />
+        <location filename="../window.py" line="81"/>
         <source>服务器不允许此操作</source>
         <translation>The server does not allow this</translation>
     </message>
     <message>
-        <location filename="../window.py" line="82" />
+        <location filename="../window.py" line="82"/>
         <source>不在通话中</source>
         <translation>Not in a call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="83" />
+        <location filename="../window.py" line="83"/>
         <source>服务器拒绝了操作</source>
         <translation>The server refused</translation>
     </message>
     <message>
-        <location filename="../window.py" line="84" />
+        <location filename="../window.py" line="84"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="85" />
+        <location filename="../window.py" line="85"/>
         <source>居民端断线，通话结束</source>
         <translation>The kiosk dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="86" />
+        <location filename="../window.py" line="86"/>
         <source>已转接，通话结束</source>
         <translation>Transferred; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="87" />
+        <location filename="../window.py" line="87"/>
         <source>本机断线，通话结束</source>
         <translation>This console dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="88" />
+        <location filename="../window.py" line="88"/>
         <source>通话结束</source>
         <translation>The call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="89" />
+        <location filename="../window.py" line="89"/>
         <source>居民端拒绝了一条消息：</source>
         <translation>The kiosk refused a message: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="90" />
+        <location filename="../window.py" line="90"/>
         <source>有一页材料没能下载，请让居民重扫</source>
         <translation>A page could not be downloaded; ask the resident to scan it again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="91" />
+        <location filename="../window.py" line="91"/>
         <source>受理前请先推送申请表并由居民确认签字</source>
         <translation>Before accepting, send the form for the resident to confirm and sign</translation>
     </message>
     <message>
-        <location filename="../window.py" line="92" />
+        <location filename="../window.py" line="92"/>
         <source>请勾选需要补充的材料</source>
         <translation>Tick the materials that are missing</translation>
     </message>
     <message>
-        <location filename="../window.py" line="93" />
+        <location filename="../window.py" line="93"/>
         <source>请填写转介去向</source>
         <translation>Say where the resident is referred to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="94" />
+        <location filename="../window.py" line="94"/>
         <source>请填写办不成的原因</source>
         <translation>Give the reason it cannot be done</translation>
     </message>
     <message>
-        <location filename="../window.py" line="95" />
+        <location filename="../window.py" line="95"/>
         <source>退回材料请选择或填写原因</source>
         <translation>Choose or type a reason to reject a page</translation>
     </message>
     <message>
-        <location filename="../window.py" line="96" />
+        <location filename="../window.py" line="96"/>
         <source>有一页材料无法显示，请让居民重扫</source>
         <translation>A page cannot be shown; ask the resident to scan it again</translation>
     </message>
