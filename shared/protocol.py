@@ -446,7 +446,8 @@ class PeerPresence(Message, tag="call.peer"):
 
 
 class WatchCenter(Message, tag="supervisor.watch"):
-    """A supervisor (or admin) subscribes to live snapshots of their center."""
+    """Staff subscribe to live snapshots of their own center: a clerk's console shows the
+    queue per skill with waiting times, a supervisor's dashboard also every clerk's state."""
 
     sender: ClassVar[str] = "console"
     on: bool = True

@@ -490,9 +490,7 @@ class Hub:
     def _staff_message(self, conn: Connection, message: p.Message, now: float) -> None:
         staff_id = conn.subject_id
         if isinstance(message, p.WatchCenter):
-            if conn.role not in (Role.SUPERVISOR, Role.ADMIN):
-                self._forbidden(conn, message)
-                return
+            # every staff role of the center: clerks see the queue they serve
             conn.watching = message.on
             if message.on:
                 self._send(conn, self._snapshot(conn.center_id, now))

@@ -283,13 +283,25 @@ async def test_roles_are_enforced(server: TestServer, peers: Connect, seeded: Se
         await k.send(message)
         assert (await k.expect(p.Error)).code == p.ErrorCode.FORBIDDEN
     alice = await clerk(server, peers, "alice", available=False)
-    await alice.send(p.WatchCenter())
-    assert (await alice.expect(p.Error)).code == p.ErrorCode.FORBIDDEN
     await alice.send(p.JoinQueue(item_code="YB-003"))
     assert (await alice.expect(p.Error)).code == p.ErrorCode.FORBIDDEN
     adam = await peers(server.ws_url, await server.login("adam"))
     await adam.send(p.SetClerkState(state="available"))
     assert (await adam.expect(p.Error)).code == p.ErrorCode.FORBIDDEN
+
+
+async def test_a_clerk_watches_the_queue_of_their_own_center(
+    server: TestServer, peers: Connect, seeded: Seed
+) -> None:
+    alice = await clerk(server, peers, "alice", available=False)
+    await alice.send(p.WatchCenter())
+    empty = await alice.expect(p.CenterSnapshot)
+    assert empty.queue == []
+    k = await kiosk(server, peers, seeded)
+    await k.send(p.JoinQueue(item_code="YB-003"))
+    snapshot = await alice.expect(p.CenterSnapshot)
+    assert [entry.item_code for entry in snapshot.queue] == ["YB-003"]
+    assert snapshot.center_id == empty.center_id
 
 
 async def test_supervisor_sees_live_queue_and_clerk_states(
