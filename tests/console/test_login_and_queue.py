@@ -87,15 +87,17 @@ async def test_the_supervisor_sees_the_queue_per_business_line_with_waiting_time
     )
 
 
-async def test_a_clerk_is_told_plainly_when_the_queue_is_not_shown_to_them(
-    server: RecordsServer, consoles: Callable[..., Any]
+async def test_a_clerk_sees_the_queue_of_their_center_too(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
 ) -> None:
     alice: Console = await consoles("alice")
-    await until(lambda: alice.client.queue.at or not alice.client.queue.visible, what="queue")
-    if not alice.client.queue.visible:
-        assert "暂不可见" in alice.window.queue_table.summary.text()
-    else:
-        assert alice.window.queue_table.summary.text() == "无人排队"
+    await until(lambda: alice.client.queue.visible, what="the queue to be shown")
+    kiosk = await peers(server.ws_url, seeded.kiosk_credentials[0])
+    await kiosk.send(p.JoinQueue(item_code="YB-003", identified=True))
+    table = alice.window.queue_table
+    await until(lambda: table.table.rowCount() == 1, what="the queue row")
+    item = table.table.item(0, 1)
+    assert item is not None and item.text().startswith("长期护理保险申请")
 
 
 async def test_every_console_text_has_an_english_translation(qapp: Any, tmp_path: Path) -> None:
