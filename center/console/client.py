@@ -414,7 +414,8 @@ class ConsoleClient:
             case_number=case_number,
             item_name=case.item.name if case.item else case.call.item_name,
             outcome=str(choice.outcome),
-            tracking_url=f"{self.server_url}/track/{case_number}",
+            # issued by the records with the token that opens it; no token, no page
+            tracking_url=str(result.get("tracking_url") or ""),
             missing_materials=list(choice.missing),
             note=note,
         )

@@ -195,6 +195,9 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         recorded = await client.records.get_case(number)
         assert (recorded["status"], recorded["outcome"]) == ("closed", "accepted")
         assert case.rating is not None and case.rating.level == 5
+        # the receipt's QR code opens the case's public status
+        tracked = await client.records.track(kiosk.receipt.tracking_url)
+        assert tracked["case_number"] == number
 
         # the call is over: wrap-up, then the next resident clears the screen
         await until(lambda: client.agent.session is None, what="hang-up")
