@@ -470,6 +470,24 @@ def _stop_when_opened(opening: asyncio.Future[Player]) -> None:
         _stop_player(opening.result())
 
 
+class ConnectionTrack(MediaStreamTrack):
+    """What one peer connection sends of a leg's track. aiortc's sender stops the track it
+    sends when its connection closes; a leg outlives its connections (every renegotiation
+    makes a new one), so each connection gets one of these and stopping it leaves the leg's
+    track running."""
+
+    def __init__(self, track: MediaStreamTrack) -> None:
+        super().__init__()
+        self.kind = track.kind
+        self._track = track
+
+    async def recv(self) -> Frame | Packet[Any]:
+        if self.readyState != "live":
+            raise MediaStreamError
+        frame: Frame | Packet[Any] = await self._track.recv()
+        return frame
+
+
 class MediaLease:
     """The tracks one leg sends, taken from a ``MediaHub``; ``stop`` gives them back."""
 

@@ -49,6 +49,7 @@ from shared.call.ice import (
 )
 from shared.call.media import (
     TIME_BITS,
+    ConnectionTrack,
     MediaConfig,
     MediaHub,
     MediaLease,
@@ -329,7 +330,7 @@ class CallSession:
         for kind, track in (("audio", self.media.audio), ("video", self.media.video)):
             transceiver = pc.addTransceiver(kind, direction="sendrecv")
             if track is not None:
-                transceiver.sender.replaceTrack(track)
+                transceiver.sender.replaceTrack(ConnectionTrack(track))
             if kind == "video":
                 capabilities = RTCRtpSender.getCapabilities("video")
                 vp8 = [c for c in capabilities.codecs if c.mimeType in ("video/VP8", "video/rtx")]

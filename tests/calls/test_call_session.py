@@ -172,6 +172,31 @@ async def test_media_flows_both_ways_with_latency_samples(pair: Pair) -> None:
     ]
 
 
+async def test_media_goes_on_both_ways_after_each_renegotiation(pair: Pair) -> None:
+    """A new peer connection each time (as after a network loss): the senders of the old one
+    must not take the leg's tracks down with them."""
+    await pair.kiosk.wait_media()
+    await pair.console.wait_media()
+    for _ in range(2):
+        before = (pair.kiosk.stats.video_frames, pair.console.stats.video_frames)
+        await pair.kiosk.renegotiate("test")
+        await eventually_frames(pair, before, more=15)
+    assert pair.kiosk.stats.generations == pair.console.stats.generations == 3
+
+
+async def eventually_frames(pair: Pair, before: tuple[int, int], more: int) -> None:
+    deadline = asyncio.get_running_loop().time() + 15
+    while (
+        pair.kiosk.stats.video_frames < before[0] + more
+        or pair.console.stats.video_frames < before[1] + more
+    ):
+        assert asyncio.get_running_loop().time() < deadline, (
+            f"video stopped after renegotiating: {before} -> "
+            f"{(pair.kiosk.stats.video_frames, pair.console.stats.video_frames)}"
+        )
+        await asyncio.sleep(0.1)
+
+
 # --- Data channel ---------------------------------------------------------------------------
 
 
