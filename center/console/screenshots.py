@@ -335,6 +335,10 @@ async def render_all(out: Path, app: QApplication) -> list[Path]:
             demo.client.agent.session = None
             demo.window.close()
             demo.window.deleteLater()
+    # the supervisor's tab, against a scratch server with two weeks of history
+    from center.console.dashboard.screenshots import render_dashboard_screenshots_async
+
+    saved.extend(await render_dashboard_screenshots_async(out))
     return saved
 
 
