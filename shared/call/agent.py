@@ -19,12 +19,13 @@ import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
 from shared import protocol as p
 from shared.call import messages as m
 from shared.call.media import MediaHub
 from shared.call.session import (
+    AudioHandler,
     CallConfig,
     CallSession,
     CallState,
@@ -39,6 +40,7 @@ CallEvent = Callable[[CallSession], Awaitable[None] | None]
 StateEvent = Callable[[CallSession, CallState, str], Awaitable[None] | None]
 LegMessageHandler = Callable[[CallSession, m.CallMessage], Awaitable[None] | None]
 LegFrameHandler = Callable[[CallSession, VideoFrame], None]
+LegAudioHandler = Callable[[CallSession, AudioFrame], None]
 
 
 class CallAgent:
@@ -55,10 +57,13 @@ class CallAgent:
         on_leg_message: LegMessageHandler | None = None,
         on_leg_video_frame: LegFrameHandler | None = None,
         media_hub: MediaHub | None = None,
+        on_audio_frame: AudioHandler | None = None,
+        on_leg_audio_frame: LegAudioHandler | None = None,
     ) -> None:
-        """``on_message`` and ``on_video_frame`` get the main leg (``session``); the other
-        legs' data-channel messages go to ``on_leg_message`` when given (else to
-        ``on_message``), and every leg's frames to ``on_leg_video_frame``.
+        """``on_message``, ``on_video_frame`` and ``on_audio_frame`` get the main leg
+        (``session``); the other legs' data-channel messages go to ``on_leg_message`` when
+        given (else to ``on_message``), and every leg's frames to ``on_leg_video_frame`` and
+        ``on_leg_audio_frame`` (a guest's two legs are two voices: play each).
         ``config_for_leg`` chooses a leg's media (default: ``config_for_call``).
         ``media_hub``: where every leg's sources come from when its config names no hub
         (default: the app's shared hub).
@@ -73,6 +78,8 @@ class CallAgent:
         self.on_video_frame = on_video_frame
         self.on_leg_message = on_leg_message
         self.on_leg_video_frame = on_leg_video_frame
+        self.on_audio_frame = on_audio_frame
+        self.on_leg_audio_frame = on_leg_audio_frame
         self.media_hub = media_hub
         self.signaling: SignalingClient | None = None
         #: the main leg (for an invited guest: their leg with the kiosk)
@@ -165,6 +172,7 @@ class CallAgent:
                 on_message=self._message_handler(call.call_id, primary),
                 on_state=self._state_handler(call.call_id),
                 on_video_frame=self._frame_handler(call.call_id, primary),
+                on_audio_frame=self._audio_handler(call.call_id, primary),
             )
             self.sessions[call.call_id] = session
             self.calls[call.call_id] = call
@@ -200,6 +208,21 @@ class CallAgent:
             return main
 
         def deliver(frame: VideoFrame) -> None:
+            if main is not None:
+                main(frame)
+            session = self.sessions.get(call_id)
+            if session is not None:
+                every(session, frame)
+
+        return deliver
+
+    def _audio_handler(self, call_id: str, primary: bool) -> AudioHandler | None:
+        main = self.on_audio_frame if primary else None
+        every = self.on_leg_audio_frame
+        if every is None:
+            return main
+
+        def deliver(frame: AudioFrame) -> None:
             if main is not None:
                 main(frame)
             session = self.sessions.get(call_id)

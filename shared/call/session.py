@@ -36,7 +36,7 @@ from aiortc import (
 from aiortc.mediastreams import MediaStreamError, MediaStreamTrack
 from aiortc.rtcconfiguration import RTCIceTransportPolicy
 from aiortc.rtcicetransport import parse_stun_turn_uri
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
 from shared import protocol as p
 from shared.call import jitter, vp8
@@ -115,6 +115,7 @@ SendSdp = Callable[[p.Sdp], Awaitable[None]]
 MessageHandler = Callable[[m.CallMessage], Awaitable[None] | None]
 StateHandler = Callable[[CallState, str], Awaitable[None] | None]
 FrameHandler = Callable[[VideoFrame], None]
+AudioHandler = Callable[[AudioFrame], None]
 
 
 class CallSession:
@@ -128,7 +129,11 @@ class CallSession:
         on_message: MessageHandler,
         on_state: StateHandler | None = None,
         on_video_frame: FrameHandler | None = None,
+        on_audio_frame: AudioHandler | None = None,
     ) -> None:
+        """``on_video_frame`` and ``on_audio_frame`` get every decoded frame from the other
+        side (audio: what aiortc's Opus decoder gives, s16 stereo 48 kHz, 20 ms each), on
+        the loop's thread; they must not block."""
         self.call_id = call_id
         self.offerer = offerer
         self.config = config
@@ -136,6 +141,8 @@ class CallSession:
         self._on_message = on_message
         self._on_state = on_state
         self._on_video_frame = on_video_frame
+        self._on_audio_frame = on_audio_frame
+        self._audio_hook_failed = False
         self.instance = secrets.token_hex(6)
         self.state = CallState.CONNECTING
         self.end_reason = ""
@@ -412,6 +419,9 @@ class CallSession:
                 self.stats.audio_frames += 1
                 if self.stats.first_audio_at is None:
                     self.stats.first_audio_at = now
+                if self._on_audio_frame is not None:
+                    assert isinstance(frame, AudioFrame)
+                    self._deliver_audio(self._on_audio_frame, frame)
                 continue
             self.stats.video_frames += 1
             self.stats.last_video_at = now
@@ -428,6 +438,16 @@ class CallSession:
                     del self.stats.latency_ms[:5_000]
             if self._on_video_frame is not None:
                 self._on_video_frame(frame)
+
+    def _deliver_audio(self, hook: AudioHandler, frame: AudioFrame) -> None:
+        # a failing player must not stop the counting (and the video) of this track; said
+        # once, since it would fail again 50 times a second
+        try:
+            hook(frame)
+        except Exception:
+            if not self._audio_hook_failed:
+                self._audio_hook_failed = True
+                log.exception("call %s: the audio handler failed", self.call_id)
 
     async def _watch_media(self) -> None:
         while True:
