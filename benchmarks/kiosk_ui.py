@@ -225,7 +225,9 @@ async def _kiosk(args: argparse.Namespace, peer: dict[str, Any], tmp: Path) -> d
         credential_file=credential_file,
         runtime_dir=tmp / "runtime",
         devices=DevicesConfig(card_reader="simulated", scanner="simulated", printer=""),
-        screens=ScreensConfig(upper=0, lower=1, fullscreen=True),
+        # no speech engine: a wedged speech-dispatcher would hang the start, and speaking
+        # happens in its own process anyway
+        screens=ScreensConfig(upper=0, lower=1, fullscreen=True, voice=False),
     )
     app = QApplication.instance()
     assert isinstance(app, QApplication)

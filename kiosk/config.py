@@ -21,6 +21,7 @@ Example ``kiosk.toml``::
     admin_pin = "246810"   # the admin exit: long press on the corner, then this PIN
     language = "zh_CN"     # or "en"
     elderly = false        # elderly mode (larger type, higher contrast) by default
+    voice = true           # spoken prompts (false: a kiosk without speakers)
 
 Device strings are described in docs/devices-*.md.
 """
@@ -58,6 +59,7 @@ class ScreensConfig:
     admin_pin: str = ""
     language: str = "zh_CN"
     elderly: bool = False
+    voice: bool = True
 
     def __post_init__(self) -> None:
         if self.upper < 0 or self.lower < 0:

@@ -48,8 +48,18 @@ class AppOptions:
 
 def real_screens(config: ScreensConfig, translations: Translations) -> v.KioskView:
     """``KioskScreens`` on the configured screens (one window holding both panes when the
-    machine has one screen)."""
+    machine has one screen); without a voice when ``voice = false``."""
+    from kiosk.ui.voice import Voice
     from kiosk.ui.window import KioskScreens
+
+    class SilentVoice(Voice):
+        """Never starts a speech engine (none is contacted, not even at start-up)."""
+
+        def prepare(self) -> None:
+            pass
+
+        def say(self, value: str) -> None:
+            pass
 
     return KioskScreens(
         upper_screen=config.upper,
@@ -57,6 +67,7 @@ def real_screens(config: ScreensConfig, translations: Translations) -> v.KioskVi
         admin_pin=config.admin_pin,
         kiosk_mode=config.fullscreen,
         translations=translations,
+        voice=None if config.voice else SilentVoice(),
     )
 
 

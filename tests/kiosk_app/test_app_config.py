@@ -35,6 +35,7 @@ fullscreen = false
 admin_pin = "2468"
 language = "en"
 elderly = true
+voice = false
 """
 
 
@@ -47,7 +48,13 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_screens_table(tmp_path: Path) -> None:
     config = load_kiosk_config(write(tmp_path, FULL))
     assert config.screens == ScreensConfig(
-        upper=1, lower=0, fullscreen=False, admin_pin="2468", language="en", elderly=True
+        upper=1,
+        lower=0,
+        fullscreen=False,
+        admin_pin="2468",
+        language="en",
+        elderly=True,
+        voice=False,
     )
     assert config.credential_file == tmp_path / "kiosk.credential"
 
@@ -121,6 +128,7 @@ def run_app_process(
         await server.start()
         credential_file = tmp_path / "kiosk.credential"
         credential_file.write_text(credential + "\n")
+        config_file = write(tmp_path, "[screens]\nvoice = false\n")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -128,6 +136,8 @@ def run_app_process(
             "vwindow",
             "kiosk",
             "--demo",
+            "--config",
+            str(config_file),
             "--server",
             server.url,
             "--credential-file",

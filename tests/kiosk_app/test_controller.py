@@ -75,8 +75,9 @@ async def to_waiting(controller: KioskController, view: RecordingView) -> None:
     reader = controller.devices.card_reader
     assert isinstance(reader, SimulatedCardReader)
     reader.insert()
+    # with a clerk already free, the call may start before a poll sees WAITING
     await eventually(
-        lambda: state(controller) is flow.Screen.WAITING,
+        lambda: flow.Screen.WAITING in view.states,
         lambda: f"queued (at {state(controller)}, told {view.messages}, sent {controller.sent})",
     )
 

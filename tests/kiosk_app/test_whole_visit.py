@@ -69,7 +69,10 @@ def kiosk_app(server: Any, seeded: Seed, tmp_path: Path, qapp: QApplication) -> 
             scanner="simulated",
             printer=f"pdf:{tmp_path / 'receipt-{case_number}.pdf'}",
         ),
-        screens=ScreensConfig(upper=0, lower=0, fullscreen=False, admin_pin="2468"),
+        # no speech engine (the screens' own tests cover the voice)
+        screens=ScreensConfig(
+            upper=0, lower=0, fullscreen=False, admin_pin="2468", voice=False
+        ),
     )
     return KioskApp(
         config,
