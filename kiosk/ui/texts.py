@@ -58,6 +58,9 @@ TEXTS: dict[str, str] = {
     ),
     "call.reconnecting": QT_TRANSLATE_NOOP("KioskTexts", "网络不太稳，正在重新连接，请稍等。"),
     "call.back": QT_TRANSLATE_NOOP("KioskTexts", "已经重新连上了。"),
+    "call.upload_failed": QT_TRANSLATE_NOOP(
+        "KioskTexts", "刚才的材料或签名没有传过去，请按工作人员的提示再来一次。"
+    ),
     "call.requeued": QT_TRANSLATE_NOOP(
         "KioskTexts", "通话断开了。您的排队位置保留着，马上为您重新接通。"
     ),

@@ -4,9 +4,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import threading
+from pathlib import Path
 
-from PySide6.QtCore import QLocale, QObject
+from PySide6.QtCore import QLocale, QObject, Signal
 from PySide6.QtTextToSpeech import QTextToSpeech, QVoice
 
 log = logging.getLogger(__name__)
@@ -17,7 +23,62 @@ def default_engine() -> str:
     return "speechd" if sys.platform.startswith("linux") else ""
 
 
+#: how long a speech-dispatcher may take to answer before the kiosk stays silent
+SPEECHD_ANSWER_S = 1.0
+
+
+def speechd_socket() -> Path:
+    """Where libspeechd connects: ``SPEECHD_ADDRESS=unix_socket:PATH``, else the user's
+    runtime dir, else ``~/.cache`` (where it goes without a session)."""
+    address = os.environ.get("SPEECHD_ADDRESS", "")
+    if address.startswith("unix_socket:"):
+        return Path(address.split(":", 1)[1])
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    base = Path(runtime) if runtime else Path.home() / ".cache"
+    return base / "speech-dispatcher" / "speechd.sock"
+
+
+def speechd_answers(path: Path, timeout: float = SPEECHD_ANSWER_S) -> bool:
+    """Whether a speech-dispatcher listens at ``path`` and answers an SSIP greeting in time.
+    One that accepts but never answers would hang Qt's engine (and the screens) for good."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(timeout)
+            probe.connect(str(path))
+            probe.sendall(b"SET SELF CLIENT_NAME vwindow:kiosk:probe\r\n")
+            answer = probe.recv(256)
+            probe.sendall(b"QUIT\r\n")
+    except OSError:
+        return False
+    return answer.startswith(b"208")
+
+
+def start_speechd(path: Path) -> bool:
+    """Start speech-dispatcher once if none answers (what libspeechd's autospawn would do,
+    but here with a time limit, off the UI thread)."""
+    if speechd_answers(path):
+        return True
+    daemon = shutil.which("speech-dispatcher")
+    if daemon is None:
+        return False
+    try:
+        subprocess.run(  # noqa: S603 - the system's daemon, fixed arguments
+            [daemon, "--spawn"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return speechd_answers(path)
+
+
 class Voice(QObject):
+    #: from the probe's thread: whether speech-dispatcher answered
+    _speechd_checked = Signal(bool)
+
     def __init__(self, engine: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._engine_name = default_engine() if engine is None else engine
@@ -63,6 +124,27 @@ class Voice(QObject):
         if self._tried:
             return self._tts
         self._tried = True
+        if self._engine_name == "speechd":
+            # Qt's engine connects (and may spawn the daemon) on this thread, and a daemon
+            # that never answers would freeze the kiosk: make sure one answers first, on a
+            # thread of its own; prompts before that stay silent
+            self._speechd_checked.connect(self._speechd_ready)
+            path = speechd_socket()
+            threading.Thread(
+                target=lambda: self._speechd_checked.emit(start_speechd(path)),
+                name="speechd-probe",
+                daemon=True,
+            ).start()
+            return None
+        return self._create_engine()
+
+    def _speechd_ready(self, answers: bool) -> None:
+        if answers:
+            self._create_engine()
+        else:
+            log.info("voice prompts off: speech-dispatcher does not answer")
+
+    def _create_engine(self) -> QTextToSpeech | None:
         try:
             tts = (QTextToSpeech(self._engine_name, self) if self._engine_name
                    else QTextToSpeech(self))

@@ -3,6 +3,7 @@ thread only paints."""
 
 from __future__ import annotations
 
+import numpy as np
 from av import VideoFrame
 from PySide6.QtGui import QImage
 
@@ -14,7 +15,11 @@ def video_frame_to_qimage(frame: VideoFrame, max_width: int | None = None) -> QI
     if max_width is not None and width > max_width:
         height = max(2, round(height * max_width / width) // 2 * 2)
         width = max_width
-    rgb = frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
+    # PyAV pads rows for alignment (an 800-pixel-wide camera, say) and hands back a view
+    # that skips the padding; QImage needs the rows packed
+    rgb = np.ascontiguousarray(
+        frame.reformat(width=width, height=height, format="rgb24").to_ndarray()
+    )
     image = QImage(rgb.data, width, height, rgb.strides[0], QImage.Format.Format_RGB888)
     # the array dies with this function: the image must own its pixels
     return image.copy()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -35,3 +36,7 @@ def run_with_qt(app: QApplication, main: Callable[[], Awaitable[int]]) -> int:
             return status
     finally:
         asyncio.set_event_loop(None)
+        del loop
+        # a closed qasync loop freed later by the collector on a device or worker thread
+        # crashes the process: free it here, on the Qt thread
+        gc.collect()

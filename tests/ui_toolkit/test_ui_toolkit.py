@@ -91,6 +91,17 @@ def test_video_frames_become_owned_images_scaled_down(app: QApplication) -> None
     assert (full.width(), full.height()) == (160, 120)
 
 
+@pytest.mark.parametrize("width", [800, 1366, 642])
+def test_frames_whose_rows_are_padded_convert(app: QApplication, width: int) -> None:
+    rgb = np.full((240, width, 3), 200, np.uint8)
+    rgb[:, -2:] = (0, 0, 255)
+    frame = VideoFrame.from_ndarray(rgb, format="rgb24").reformat(format="yuv420p")
+    image = video_frame_to_qimage(frame)
+    assert (image.width(), image.height()) == (width, 240)
+    assert image.pixelColor(width - 1, 120).blue() > 150
+    assert image.pixelColor(0, 120).red() > 150
+
+
 def test_aiohttp_runs_inside_the_qt_loop(app: QApplication) -> None:
     async def main() -> int:
         async def hello(_: web.Request) -> web.Response:
