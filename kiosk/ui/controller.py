@@ -252,6 +252,8 @@ class KioskController:
             on_state=self._on_call_state,
             on_ended=self._on_call_ended,
             on_video_frame=self._on_remote_frame,
+            on_leg_video_frame=self._on_guest_frame,
+            on_leg_message=self._on_guest_message,
         )
         self._frames = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kiosk-frames")
         self.remote_frames = FramePump(
@@ -262,6 +264,11 @@ class KioskController:
         )
         self.local_frames = FramePump(
             self.view.set_local_frame, options.local_fps, options.local_max_width, self._frames
+        )
+        #: an invited third party's leg (a department's expert), while they are in the call
+        self._guest_leg: str | None = None
+        self.guest_frames = FramePump(
+            self.view.set_guest_frame, options.local_fps, options.local_max_width, self._frames
         )
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick: asyncio.Task[None] | None = None
@@ -794,8 +801,15 @@ class KioskController:
 
     async def _on_call(self, session: CallSession) -> None:
         call = self.agent.call
-        if call is None or session is not self.agent.session:
-            return  # an invited third party's leg: the main call goes on as it was
+        if session is not self.agent.session:
+            leg = self.agent.calls.get(session.call_id)
+            if leg is not None and leg.leg == "guest":
+                # an invited expert: their picture beside the clerk's; the main call goes on
+                self._guest_leg = session.call_id
+                self.view.set_guest(leg.peer_name)
+            return
+        if call is None:
+            return
         self._call = call
         self._last_call_id = call.call_id
         self._video_seen = (0, time.monotonic())
@@ -807,6 +821,19 @@ class KioskController:
             card = self._card_message()
             if card is not None:
                 await self._send_on_call(card)
+
+    def _on_guest_frame(self, session: CallSession, frame: VideoFrame) -> None:
+        if session.call_id == self._guest_leg:
+            self.guest_frames.push(frame)
+
+    async def _on_guest_message(self, session: CallSession, message: m.CallMessage) -> None:
+        # the expert advises; only the clerk of the call asks the kiosk for pages or forms
+        log.info("a third party's %s ignored", type(message).__name__)
+
+    def _end_guest(self) -> None:
+        if self._guest_leg is not None:
+            self._guest_leg = None
+            self.view.set_guest(None)
 
     async def _on_call_state(self, session: CallSession, state: CallState, why: str) -> None:
         if session is not self.agent.session:
@@ -821,8 +848,12 @@ class KioskController:
                 self.feed(flow.CallState(reconnecting=False))
 
     async def _on_call_ended(self, message: p.CallEnded) -> None:
+        if message.call_id == self._guest_leg:
+            self._end_guest()
+            return
         if message.call_id != self._last_call_id:
-            return  # a guest's leg, or a call this session no longer has
+            return  # a call this session no longer has
+        self._end_guest()
         self._call = None
         self.remote_frames.close()
         self.local_frames.close()

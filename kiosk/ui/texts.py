@@ -265,6 +265,7 @@ TEXTS: dict[str, str] = {
     "upper.title": QT_TRANSLATE_NOOP("KioskTexts", "远程虚拟窗口"),
     "upper.idle": QT_TRANSLATE_NOOP("KioskTexts", "请在触摸屏上开始办事"),
     "upper.clerk": QT_TRANSLATE_NOOP("KioskTexts", "工作人员：{name}"),
+    "upper.guest": QT_TRANSLATE_NOOP("KioskTexts", "会商专家：{name}"),
     "upper.window": QT_TRANSLATE_NOOP("KioskTexts", "{number} 号窗口"),
     "upper.you": QT_TRANSLATE_NOOP("KioskTexts", "您自己"),
     "status.queue": QT_TRANSLATE_NOOP("KioskTexts", "排队中：前面还有 {count} 位，{eta}"),

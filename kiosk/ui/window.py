@@ -269,6 +269,11 @@ class UpperPane(QWidget):
         self.local = VideoPane(background="#22354d", mirrored=True)
         self.remote.set_inset(self.local)
         self.local.setVisible(False)
+        #: an invited third party (a department's expert), shown while in the call
+        self.guest = VideoPane(background="#22354d")
+        self.remote.set_top_inset(self.guest)
+        self.guest.setVisible(False)
+        self.guest_name: str | None = None
         footer = QFrame()
         set_role(footer, "header")
         footer_layout = QHBoxLayout(footer)
@@ -355,9 +360,16 @@ class UpperPane(QWidget):
             self.remote.set_placeholder("")
         super().changeEvent(event)
 
+    def set_guest(self, name: str | None) -> None:
+        self.guest_name = name
+        self.guest.clear()
+        self.guest.set_placeholder(text("upper.guest", name=name) if name else "")
+        self.guest.setVisible(name is not None)
+
     def wipe(self) -> None:
         self.remote.clear()
         self.local.clear()
+        self.set_guest(None)
         self.call_status = CallStatusView()
         self._call_key = None
 
@@ -647,6 +659,13 @@ class KioskScreens(QObject):
 
     def set_local_frame(self, image: QImage) -> None:
         self.upper.local.set_frame(image)
+
+    def set_guest(self, name: str | None) -> None:
+        self.upper.set_guest(name)
+
+    def set_guest_frame(self, image: QImage) -> None:
+        if self.upper.guest_name is not None:
+            self.upper.guest.set_frame(image)
 
     def set_call_status(self, status: CallStatusView) -> None:
         if status != self.upper.call_status:

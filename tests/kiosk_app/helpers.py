@@ -104,6 +104,8 @@ class RecordingView:
     states: list[flow.Screen] = field(default_factory=list)
     remote_frames: int = 0
     local_frames: int = 0
+    guest_frames: int = 0
+    guests: list[str | None] = field(default_factory=list)
     last_remote: QImage | None = None
     statuses: list[v.CallStatusView] = field(default_factory=list)
     previews: dict[str, tuple[QImage, str]] = field(default_factory=dict)
@@ -131,6 +133,12 @@ class RecordingView:
 
     def set_local_frame(self, image: QImage) -> None:
         self.local_frames += 1
+
+    def set_guest(self, name: str | None) -> None:
+        self.guests.append(name)
+
+    def set_guest_frame(self, image: QImage) -> None:
+        self.guest_frames += 1
 
     def set_call_status(self, status: v.CallStatusView) -> None:
         self.statuses.append(status)

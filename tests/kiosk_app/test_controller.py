@@ -23,6 +23,7 @@ from kiosk.ui.controller import (
 )
 from shared import protocol as p
 from shared.records_client import RecordsClient
+from tests.calls.test_third_party import Side
 from tests.conftest import Peer, Seed, TestServer
 from tests.kiosk_app.helpers import (
     STROKES,
@@ -388,6 +389,54 @@ def test_a_transferred_call_waits_again_for_the_same_item_without_a_wipe(
         finally:
             for clerk in clerks:
                 await clerk.close()
+            await stop_kiosk(controller)
+            await server.stop()
+
+    run_qt(qapp, main)
+
+
+def test_an_invited_expert_appears_beside_the_clerk_and_leaves_again(
+    qapp: QApplication, database_url: str, seeded: Seed, tmp_path: Path
+) -> None:
+    """Real media on every leg: the clerk and the expert are CallAgents of their own."""
+    view = RecordingView()
+
+    async def main() -> None:
+        server = full_server(database_url, tmp_path / "data")
+        await server.start()
+        controller = await start_kiosk(server, seeded, tmp_path, view)
+        alice = Side("alice", server, await server.login("alice"))
+        carol = Side("carol", server, await server.login("carol"))
+        try:
+            await alice.start()
+            carol_id = (await carol.start()).subject_id
+            await alice.signaling.send(p.SetClerkState(state="available"))
+            await to_waiting(controller, view)
+            ring = await alice.expect(p.Ring)
+            await alice.signaling.send(p.AcceptCall(request_id=ring.request_id))
+            await eventually(lambda: state(controller) is flow.Screen.IN_CALL, "in call", 20)
+            main_call = controller.session.call
+            assert main_call is not None
+            # available only now, so the resident's ring went to alice
+            await carol.signaling.send(p.SetClerkState(state="available"))
+            await carol.expect(p.ClerkStatus, lambda s: s.state == p.ClerkState.AVAILABLE)
+            await alice.signaling.send(
+                p.InviteToCall(call_id=main_call.call_id, clerk_id=carol_id, note="残联")
+            )
+            invite = await carol.expect(p.Ring, lambda r: r.kind == "invite")
+            await carol.signaling.send(p.AcceptCall(request_id=invite.request_id))
+            await eventually(lambda: view.guests == ["Carol"], "the expert's name", 20)
+            await eventually(lambda: view.guest_frames >= 3, "the expert's picture", 30)
+            assert state(controller) is flow.Screen.IN_CALL
+            remote_before = view.remote_frames
+            await carol.signaling.send(p.LeaveCall(call_id=main_call.call_id))
+            await eventually(lambda: view.guests == ["Carol", None], "the expert gone", 20)
+            # the clerk's call goes on, pictures and all
+            await eventually(lambda: view.remote_frames > remote_before + 3, "clerk's video", 20)
+            assert state(controller) is flow.Screen.IN_CALL and view.wipes == 0
+        finally:
+            for side in (alice, carol):
+                await side.close()
             await stop_kiosk(controller)
             await server.stop()
 

@@ -255,6 +255,25 @@ def test_the_upper_screen_through_the_call(kiosk: Kiosk) -> None:
     assert upper.clerk.text() == ""
 
 
+def test_an_invited_expert_shows_in_the_corner_until_they_leave(kiosk: Kiosk) -> None:
+    upper = kiosk.view.upper
+    to_call(kiosk)
+    assert not upper.guest.isVisible()
+    frame = QImage(320, 240, QImage.Format.Format_RGB32)
+    frame.fill(QColor("#446688"))
+    kiosk.view.set_guest_frame(frame)  # before the name: not theirs to show yet
+    assert upper.guest.image is None
+    kiosk.view.set_guest("陈医保专家")
+    assert upper.guest.isVisible() and upper.guest._placeholder == "会商专家：陈医保专家"
+    kiosk.view.set_guest_frame(frame)
+    assert upper.guest.image is not None
+    # top-right over the clerk's picture, clear of the resident's own in the bottom corner
+    guest, own = upper.guest.geometry(), upper.local.geometry()
+    assert guest.right() == own.right() and guest.bottom() < own.top()
+    kiosk.view.set_guest(None)
+    assert not upper.guest.isVisible() and upper.guest.image is None
+
+
 def test_wipe_forgets_previews_form_and_frames(kiosk: Kiosk) -> None:
     to_call(kiosk)
     frame = QImage(64, 48, QImage.Format.Format_RGB32)

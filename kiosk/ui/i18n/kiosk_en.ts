@@ -898,6 +898,11 @@
         <translation>Clerk: {name}</translation>
     </message>
     <message>
+      <location filename="../texts.py" line="268" />
+      <source>会商专家：{name}</source>
+      <translation>Expert: {name}</translation>
+    </message>
+    <message>
         <location filename="../texts.py" line="268"/>
         <source>{number} 号窗口</source>
         <translation>Window {number}</translation>

@@ -35,6 +35,7 @@ class VideoPane(QWidget):
         self._placeholder = ""
         self.frames_painted = 0
         self._inset: QWidget | None = None
+        self._top_inset: QWidget | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
     def set_inset(self, inset: QWidget) -> None:
@@ -44,14 +45,23 @@ class VideoPane(QWidget):
         self._inset = inset
         self._place_inset()
 
+    def set_top_inset(self, inset: QWidget) -> None:
+        """A child kept in the top-right corner, the size of the other inset (a third
+        party's picture)."""
+        inset.setParent(self)
+        self._top_inset = inset
+        self._place_inset()
+
     def _place_inset(self) -> None:
-        if self._inset is None:
-            return
         width = max(160, self.width() // 5)
         height = width * 3 // 4
-        self._inset.setGeometry(self.width() - width - 24, self.height() - height - 24, width,
-                                height)
-        self._inset.raise_()
+        if self._inset is not None:
+            self._inset.setGeometry(self.width() - width - 24, self.height() - height - 24,
+                                    width, height)
+            self._inset.raise_()
+        if self._top_inset is not None:
+            self._top_inset.setGeometry(self.width() - width - 24, 24, width, height)
+            self._top_inset.raise_()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         self._place_inset()
