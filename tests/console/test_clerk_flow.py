@@ -4,6 +4,7 @@ records service and a real headless kiosk peer over WebRTC on loopback."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -357,8 +358,14 @@ async def test_a_broken_connection_shows_reconnecting_over_the_picture(
         assert "通话质量" in window.video.quality_text
         session = kiosk.agent.session
         assert session is not None and session._pc is not None
-        # the kiosk's peer connection dies (as when its network goes): the console says so
+        # a peer connection that merely closes is replaced at once, the picture goes on
+        frames = window.video.frames_shown
         await session._pc.close()
+        await until(lambda: window.video.frames_shown > frames + 10, what="video again")
+        # the kiosk goes away altogether (its network, a crash): the console says so
+        visit.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await visit
         await until(lambda: window.video.banner == "网络不稳，正在重连…", what="reconnecting")
         assert "重连" in window.video.quality_text
         assert client.quality.level == "reconnecting"
