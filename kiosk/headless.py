@@ -14,6 +14,7 @@ from typing import Any
 
 import aiohttp
 
+from kiosk.announce import uploaded_page
 from kiosk.devices.base import ScannedPage
 from kiosk.devices.sample_pages import render_page, render_signature
 from kiosk.privacy import SessionVault, clear_leftovers
@@ -168,19 +169,7 @@ class HeadlessKiosk:
             assert self.uploader is not None
             meta = await self.uploader.upload(session.call_id, page.data, page.mime, page.label)
             page_id = meta["page_id"]
-            await session.send(
-                m.PageAnnounced(
-                    page_id=page_id,
-                    sha256=meta["sha256"],
-                    size=len(page.data),
-                    mime=page.mime,
-                    width=page.width,
-                    height=page.height,
-                    path="upload",
-                    label=page.label,
-                    captured_at=captured,
-                )
-            )
+            await session.send(uploaded_page(page, meta, captured))
         self.vault.put(f"page:{page_id}", page.data)
         self.pages_sent.append(page_id)
         self.say(f"page '{page.label}' sent ({len(page.data) // 1024} KiB)")

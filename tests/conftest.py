@@ -237,6 +237,13 @@ async def seed_database(url: str, *, kiosks: int = 3) -> Seed:
 
 
 @pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A client session for HTTP API tests."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[Callable[..., Any]]:
     servers: list[TestServer] = []
 

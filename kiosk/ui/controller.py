@@ -37,6 +37,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from kiosk import flow
+from kiosk.announce import uploaded_page
 from kiosk.devices.base import (
     CardReading,
     DeviceError,
@@ -624,19 +625,7 @@ class KioskController:
             return  # the visit ended during the upload
         self.vault.put(f"page:{page_id}", page.data)
         self._page_labels[page_id] = page.label
-        await self._send_on_call(
-            m.PageAnnounced(
-                page_id=page_id,
-                sha256=meta["sha256"],
-                size=len(page.data),
-                mime=page.mime,
-                width=page.width,
-                height=page.height,
-                path="upload",
-                label=page.label,
-                captured_at=captured,
-            )
-        )
+        await self._send_on_call(uploaded_page(page, meta, captured))
         # decoding a full page (and scaling it) takes tens of ms: not on the UI thread
         image = await asyncio.get_running_loop().run_in_executor(
             self._frames, preview_image, page.data, self.options.preview_max_width

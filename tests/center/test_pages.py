@@ -62,12 +62,6 @@ async def server(database_url: str, seeded: Seed, tmp_path: Path) -> AsyncIterat
     await srv.stop()
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 @dataclass
 class LiveCall:
     call_id: str
