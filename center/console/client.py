@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 import aiohttp
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 
 from center.console import model
 from shared import protocol as p
@@ -126,6 +126,12 @@ class Listener(Protocol):
         """Video of the third party's leg (for the clerk: the expert; for the expert: the
         clerk)."""
 
+    def remote_audio(self, frame: AudioFrame) -> None:
+        """Sound of the resident (the primary leg)."""
+
+    def guest_audio(self, call_id: str, frame: AudioFrame) -> None:
+        """Sound of one third-party leg, by its call id: each leg is its own voice."""
+
 
 @dataclass
 class Quality:
@@ -196,6 +202,8 @@ class ConsoleClient:
             on_video_frame=self.listener.remote_frame,
             on_leg_message=self._on_leg_message,
             on_leg_video_frame=self._on_leg_frame,
+            on_audio_frame=self.listener.remote_audio,
+            on_leg_audio_frame=self._on_leg_audio,
         )
         ws_url = self.server_url.replace("http", "ws", 1) + "/ws"
         self.signaling = SignalingClient(
@@ -584,6 +592,11 @@ class ConsoleClient:
         # the primary leg's frames already went to the large picture
         if session is not self.agent.session:
             self.listener.guest_frame(frame)
+
+    def _on_leg_audio(self, session: CallSession, frame: AudioFrame) -> None:
+        # the primary leg's sound already went to the resident's player
+        if session is not self.agent.session:
+            self.listener.guest_audio(session.call_id, frame)
 
     def _on_leg_message(self, session: CallSession, message: m.CallMessage) -> None:
         # the resident's case data goes only to the clerk of the case, on the main call

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -55,6 +55,7 @@ from shared import protocol as p
 from shared.catalog import SKILLS
 from shared.records_client import RecordsError
 from shared.signaling_client import LinkState
+from shared.ui.audio import AudioPlayer
 from shared.ui.frames import video_frame_to_qimage
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,9 @@ class ConsoleWindow(QMainWindow):
         self.setWindowTitle(fill(self.tr("远程虚拟窗口 受理工作台 — %1"), staff.display_name))
         self.resize(1920, 1080)
         self.tone = RingTone(self)
+        #: the resident's voice; a third party's legs each have their own player
+        self.voice = AudioPlayer(self, name="resident")
+        self.guest_voices: dict[str, AudioPlayer] = {}
         self._build()
         self._shortcuts()
         self.ticker = QTimer(self)
@@ -294,12 +298,15 @@ class ConsoleWindow(QMainWindow):
         self.next_button = QPushButton(self.tr("下一位 (Ctrl+N)"))
         self.leave_button = QPushButton(self.tr("离开会商"))
         self.leave_button.hide()
+        self.mute_button = QPushButton()
+        self.mute_button.setCheckable(True)
         for button in (
             self.hangup_button,
             self.transfer_button,
             self.invite_button,
             self.next_button,
             self.leave_button,
+            self.mute_button,
         ):
             big(button, 13, True)
             button.setMinimumHeight(40)
@@ -357,6 +364,7 @@ class ConsoleWindow(QMainWindow):
         self.invite_button.clicked.connect(lambda: self._target("invite"))
         self.next_button.clicked.connect(self.next_resident)
         self.leave_button.clicked.connect(lambda: self.run(self._client().leave_call()))
+        self.mute_button.toggled.connect(self.set_muted)
         self.history.search.connect(self.search)
         self._render_all()
 
@@ -373,6 +381,7 @@ class ConsoleWindow(QMainWindow):
             ("Ctrl+T", lambda: self._target("transfer")),
             ("Ctrl+I", lambda: self._target("invite")),
             ("Ctrl+N", self.next_resident),
+            ("Ctrl+M", self.mute_button.toggle),
             ("Ctrl+Return", lambda: self.close_case(self.outcome.choice())),
             ("Alt+1", lambda: self.case_tabs.setCurrentIndex(0)),
             ("Alt+2", lambda: self.case_tabs.setCurrentIndex(1)),
@@ -609,6 +618,28 @@ class ConsoleWindow(QMainWindow):
     def guest_frame(self, frame: VideoFrame) -> None:
         self.video.set_guest(video_frame_to_qimage(frame, max_width=480))
 
+    def remote_audio(self, frame: AudioFrame) -> None:
+        self.voice.push(frame)
+
+    def guest_audio(self, call_id: str, frame: AudioFrame) -> None:
+        player = self.guest_voices.get(call_id)
+        if player is None:
+            client = self.client
+            if client is None or call_id not in client.guest_legs:
+                return  # a frame still on its way from a leg that has ended
+            player = AudioPlayer(self, name="guest")
+            player.set_muted(self.voice.muted)
+            self.guest_voices[call_id] = player
+        player.push(frame)
+
+    def set_muted(self, muted: bool) -> None:
+        """The clerk's speaker on or off, for every voice in the call."""
+        for player in (self.voice, *self.guest_voices.values()):
+            player.set_muted(muted)
+        if self.mute_button.isChecked() != muted:
+            self.mute_button.setChecked(muted)
+        self._render_mute()
+
     def local_frame(self, frame: VideoFrame) -> None:
         self._frame_counter += 1
         if self._frame_counter % 3 == 0:
@@ -666,6 +697,26 @@ class ConsoleWindow(QMainWindow):
             self._render_quality()
         self._render_title()
         self._render_invite()
+        self._render_mute()
+        self._sync_voices()
+
+    def _render_mute(self) -> None:
+        muted = self.voice.muted
+        self.mute_button.setText(
+            self.tr("取消静音 (Ctrl+M)") if muted else self.tr("静音 (Ctrl+M)")
+        )
+        self.mute_button.setStyleSheet(colored("#b45309") if muted else "")
+
+    def _sync_voices(self) -> None:
+        """A player lives as long as its leg: the audio output is released between calls."""
+        client = self.client
+        if client is None or client.agent.session is None:
+            self.voice.reset()
+        legs = client.guest_legs if client is not None else {}
+        for call_id in [c for c in self.guest_voices if c not in legs]:
+            player = self.guest_voices.pop(call_id)
+            player.close()
+            player.deleteLater()
 
     def _render_title(self) -> None:
         client = self.client
@@ -737,6 +788,7 @@ class ConsoleWindow(QMainWindow):
             self.video.set_guest(None)
             if client is not None and client.main_session is None:
                 self.video.clear()
+        self._sync_voices()
         if expert:
             first = legs[0]
             self.call_title.setText(fill(self.tr("会商：%1"), first.item_name))
@@ -790,6 +842,8 @@ class ConsoleWindow(QMainWindow):
                 return
         self.tone.stop()
         self.ticker.stop()
+        for player in (self.voice, *self.guest_voices.values()):
+            player.close()
         stop = getattr(self.dashboard, "stop", None)
         if stop is not None:
             stop()

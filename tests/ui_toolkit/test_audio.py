@@ -14,8 +14,11 @@ import pytest
 from aiortc.codecs.opus import OpusDecoder, OpusEncoder
 from aiortc.jitterbuffer import JitterFrame
 from av import AudioFrame
+from PySide6.QtCore import Qt
 from PySide6.QtMultimedia import QAudioDevice, QAudioFormat
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from shared import protocol as p
 from shared.call.ice import IcePolicy
@@ -298,3 +301,48 @@ async def test_a_call_on_loopback_hands_its_audio_to_the_player(
     else:
         assert stats.discarded == stats.frames
     resident_voice.close()
+
+
+# --- The console window ----------------------------------------------------------------------
+
+
+def test_the_console_window_plays_the_resident_and_ctrl_m_mutes_every_voice(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from center.console.client import Staff
+    from center.console.window import ConsoleWindow
+
+    staff = Staff(
+        token="t",
+        staff_id="s-1",
+        center_id="c-1",
+        username="clerk",
+        display_name="王丽",
+        role="clerk",
+        window_no="3",
+        skills=("yibao",),
+    )
+    window = ConsoleWindow("http://127.0.0.1:9", staff)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    frames = opus_round_trip(0.2)
+    for frame in frames:
+        window.remote_audio(frame)
+    assert window.voice.stats.frames == len(frames)
+    # no client, so no guest leg: a stray frame makes no player
+    window.guest_audio("call-gone", frames[0])
+    assert window.guest_voices == {}
+    assert window.mute_button.text() == "静音 (Ctrl+M)"
+    QTest.keyClick(window, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert window.voice.muted and window.mute_button.isChecked()
+    assert window.mute_button.text() == "取消静音 (Ctrl+M)"
+    window.remote_audio(frames[0])
+    assert window.voice.stats.muted == (1 if window.voice.available else 0)
+    window.mute_button.click()
+    assert not window.voice.muted and window.mute_button.text() == "静音 (Ctrl+M)"
+    window.close()
+    window.remote_audio(frames[0])
+    assert window.voice.stats.frames == len(frames) + 1  # closed with the window
