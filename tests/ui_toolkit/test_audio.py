@@ -21,9 +21,11 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from shared import protocol as p
-from shared.call.ice import IcePolicy
+from shared.call.agent import CallAgent
+from shared.call.ice import IcePolicy, apply_allowed_networks, apply_host_addresses
 from shared.call.media import MediaConfig
 from shared.call.session import CallConfig, CallSession
+from shared.signaling_client import SignalingClient
 from shared.ui.audio import (
     AudioPlayer,
     PcmConverter,
@@ -33,6 +35,8 @@ from shared.ui.audio import (
     qt_format_of,
 )
 from shared.ui.loop import qt_application
+from tests.calls.conftest import eventually
+from tests.conftest import Seed, TestServer
 
 RATE = 48_000
 TONE_HZ = 440.0
@@ -256,6 +260,9 @@ async def sessions() -> AsyncIterator[list[CallSession]]:
     yield made
     for session in made:
         await asyncio.wait_for(session.close(), 10)
+    # a session narrows aioice's addresses process-wide: give the next tests all of them
+    apply_host_addresses(())
+    apply_allowed_networks(())
 
 
 async def test_a_call_on_loopback_hands_its_audio_to_the_player(
@@ -346,3 +353,93 @@ def test_the_console_window_plays_the_resident_and_ctrl_m_mutes_every_voice(
     window.close()
     window.remote_audio(frames[0])
     assert window.voice.stats.frames == len(frames) + 1  # closed with the window
+
+
+# --- Every leg of a call with a third party --------------------------------------------------
+
+
+class Party:
+    """A CallAgent over the real signaling client, counting the sound of each leg."""
+
+    def __init__(self, name: str, server: TestServer, token: str) -> None:
+        self.name = name
+        self.got: list[p.ServerMessage] = []
+        self.main_audio = 0
+        self.leg_audio: dict[str, int] = {}
+        self.agent = CallAgent(
+            config_for_call=self._config,
+            on_message=lambda message: None,
+            on_audio_frame=self._main,
+            on_leg_audio_frame=self._leg,
+        )
+        self.signaling = SignalingClient(server.ws_url, token, self._on_signal)
+        self.agent.attach(self.signaling)
+
+    async def _config(self) -> CallConfig:
+        media = MediaConfig(width=160, height=120, fps=10, synthetic_label=self.name)
+        return CallConfig(media=media, ice_policy=IcePolicy.loopback())
+
+    def _main(self, frame: AudioFrame) -> None:
+        assert frame.sample_rate == RATE
+        self.main_audio += 1
+
+    def _leg(self, session: CallSession, frame: AudioFrame) -> None:
+        self.leg_audio[session.call_id] = self.leg_audio.get(session.call_id, 0) + 1
+
+    async def _on_signal(self, message: p.ServerMessage) -> None:
+        self.got.append(message)
+        await self.agent.handle(message)
+
+    def has_two_legs(self) -> bool:
+        return len(self.agent.sessions) == 2
+
+    def hears_every_leg(self) -> bool:
+        return all(self.leg_audio.get(leg, 0) >= 25 for leg in self.agent.sessions)
+
+    async def expect(self, kind: type[p.Ring]) -> p.Ring:
+        found = await eventually(
+            lambda: next((x for x in self.got if isinstance(x, kind)), None), 20, self.name
+        )
+        assert isinstance(found, kind)
+        return found
+
+    async def close(self) -> None:
+        await self.agent.close()
+        await self.signaling.close()
+
+
+async def test_every_leg_of_a_call_with_a_third_party_is_heard(
+    server: TestServer, seeded: Seed, sessions: list[CallSession]
+) -> None:
+    kiosk = Party("kiosk", server, seeded.kiosk_credentials[0])
+    bob = Party("bob", server, await server.login("bob"))
+    carol = Party("carol", server, await server.login("carol"))
+    parties = [kiosk, bob, carol]
+    try:
+        for party in parties:
+            party.signaling.start()
+            await party.signaling.wait_connected()
+        carol_id = (await carol.signaling.wait_connected()).subject_id
+        await bob.signaling.send(p.SetClerkState(state="available"))
+        await carol.signaling.send(p.SetClerkState(state="available"))
+        await kiosk.signaling.send(p.JoinQueue(item_code="YB-003", identified=True))
+        ring = await bob.expect(p.Ring)
+        await bob.signaling.send(p.AcceptCall(request_id=ring.request_id))
+        main = await eventually(lambda: bob.agent.session, 20, "bob's main leg")
+        await bob.signaling.send(p.InviteToCall(call_id=main.call_id, clerk_id=carol_id))
+        invite = await carol.expect(p.Ring)
+        await carol.signaling.send(p.AcceptCall(request_id=invite.request_id))
+        for party in parties:
+            await eventually(party.has_two_legs, 20, party.name)
+        # each party hears both others, each on its own leg
+        for party in parties:
+            await eventually(party.hears_every_leg, 30, f"{party.name}: sound on every leg")
+            primary = party.agent.session
+            assert primary is not None
+            # the primary leg's sound (for the guest: the resident's) also goes to the main hook
+            assert party.main_audio >= party.leg_audio[primary.call_id] - 2
+            assert party.main_audio <= primary.stats.audio_frames
+        assert carol.agent.call is not None and carol.agent.call.peer_role == "kiosk"
+    finally:
+        for party in parties:
+            await party.close()
