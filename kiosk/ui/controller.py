@@ -32,7 +32,7 @@ from typing import Any
 
 import aiohttp
 import msgspec
-from av import VideoFrame
+from av import AudioFrame, VideoFrame
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
@@ -61,6 +61,7 @@ from shared.call.upload import PageUploader, UploadError
 from shared.catalog import CatalogItem, default_catalog_path, load_catalog
 from shared.records_client import RecordsClient, RecordsError
 from shared.signaling_client import LinkState, NotConnected, SignalingClient
+from shared.ui.audio import AudioPlayer
 from shared.ui.frames import video_frame_to_qimage
 
 log = logging.getLogger(__name__)
@@ -255,6 +256,8 @@ class KioskController:
             on_video_frame=self._on_remote_frame,
             on_leg_video_frame=self._on_guest_frame,
             on_leg_message=self._on_guest_message,
+            on_audio_frame=self._on_remote_audio,
+            on_leg_audio_frame=self._on_guest_audio,
         )
         self._frames = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="kiosk-frames")
         self.remote_frames = FramePump(
@@ -271,6 +274,9 @@ class KioskController:
         self.guest_frames = FramePump(
             self.view.set_guest_frame, options.local_fps, options.local_max_width, self._frames
         )
+        #: the clerk's voice and a third party's; each opens the output at its first sound
+        self.clerk_voice = AudioPlayer(name="clerk")
+        self.guest_voice = AudioPlayer(name="guest")
         self._tasks: set[asyncio.Task[Any]] = set()
         self._tick: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -332,6 +338,8 @@ class KioskController:
                 await self._tick
         self.remote_frames.close()
         self.local_frames.close()
+        self.clerk_voice.close()
+        self.guest_voice.close()
         if self.session.state is not flow.Screen.WELCOME and not self.vault.wiped:
             self._execute_wipe(flow.Wipe(self.session.session_no, "closed"))
         for task in list(self._tasks):
@@ -815,6 +823,13 @@ class KioskController:
         if session.call_id == self._guest_leg:
             self.guest_frames.push(frame)
 
+    def _on_remote_audio(self, frame: AudioFrame) -> None:
+        self.clerk_voice.push(frame)
+
+    def _on_guest_audio(self, session: CallSession, frame: AudioFrame) -> None:
+        if session.call_id == self._guest_leg:
+            self.guest_voice.push(frame)
+
     async def _on_guest_message(self, session: CallSession, message: m.CallMessage) -> None:
         # the expert advises; only the clerk of the call asks the kiosk for pages or forms
         log.info("a third party's %s ignored", type(message).__name__)
@@ -823,6 +838,7 @@ class KioskController:
         if self._guest_leg is not None:
             self._guest_leg = None
             self.view.set_guest(None)
+            self.guest_voice.reset()
 
     async def _on_call_state(self, session: CallSession, state: CallState, why: str) -> None:
         if session is not self.agent.session:
@@ -844,6 +860,7 @@ class KioskController:
             return  # a call this session no longer has
         self._end_guest()
         self._call = None
+        self.clerk_voice.reset()
         self.remote_frames.close()
         self.local_frames.close()
         self._set_status(reconnecting=False, quality="")
