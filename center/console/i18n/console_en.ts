@@ -116,224 +116,235 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../window.py" line="233"/>
+        <location filename="../window.py" line="234"/>
         <source>远程虚拟窗口 受理工作台 — %1</source>
         <translation>Remote virtual window console — %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="254"/>
+        <location filename="../window.py" line="258"/>
         <source>%1&#x3000;%2号窗口&#x3000;%3</source>
+        <extracomment>the resident&apos;s voice; a third party&apos;s legs each have their own player</extracomment>
         <translation>%1   window %2   %3</translation>
     </message>
     <message>
-        <location filename="../window.py" line="277"/>
+        <location filename="../window.py" line="281"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../window.py" line="287"/>
-        <location filename="../window.py" line="652"/>
-        <location filename="../window.py" line="674"/>
+        <location filename="../window.py" line="291"/>
+        <location filename="../window.py" line="683"/>
+        <location filename="../window.py" line="725"/>
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="290"/>
+        <location filename="../window.py" line="294"/>
         <source>挂断 (Ctrl+H)</source>
         <translation>Hang up (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="292"/>
+        <location filename="../window.py" line="296"/>
         <source>转接… (Ctrl+T)</source>
         <translation>Transfer… (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="293"/>
+        <location filename="../window.py" line="297"/>
         <source>邀请专家… (Ctrl+I)</source>
         <translation>Invite expert… (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="294"/>
+        <location filename="../window.py" line="298"/>
         <source>下一位 (Ctrl+N)</source>
         <translation>Next resident (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="295"/>
+        <location filename="../window.py" line="299"/>
         <source>离开会商</source>
         <translation>Leave consultation</translation>
     </message>
     <message>
-        <location filename="../window.py" line="330"/>
+        <location filename="../window.py" line="337"/>
         <source>材料 (Alt+1)</source>
         <translation>Materials (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="332"/>
+        <location filename="../window.py" line="339"/>
         <source>申请表 (Alt+2)</source>
         <translation>Form (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="334"/>
+        <location filename="../window.py" line="341"/>
         <source>办结 (Alt+3)</source>
         <translation>Outcome (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="340"/>
+        <location filename="../window.py" line="347"/>
         <source>历史查询</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../window.py" line="422"/>
+        <location filename="../window.py" line="431"/>
         <source>服务监控</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../window.py" line="496"/>
+        <location filename="../window.py" line="505"/>
         <source>记录服务拒绝了办结：</source>
         <translation>The records service refused to close the case: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="511"/>
+        <location filename="../window.py" line="520"/>
         <source>挂断</source>
         <translation>Hang up</translation>
     </message>
     <message>
-        <location filename="../window.py" line="512"/>
+        <location filename="../window.py" line="521"/>
         <source>案件尚未办结。仍要挂断吗？挂断后仍可在“办结”页登记结果。</source>
         <translation>The case is not closed yet. Hang up anyway? You can still record the outcome on the Outcome page.</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528"/>
+        <location filename="../window.py" line="537"/>
         <source>转接给</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528"/>
+        <location filename="../window.py" line="537"/>
         <source>邀请第三方加入通话</source>
         <translation>Invite a third party into the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="552"/>
+        <location filename="../window.py" line="561"/>
         <source>查询失败：</source>
         <translation>Search failed: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="555"/>
+        <location filename="../window.py" line="564"/>
         <source>连不上服务器，请稍后再试</source>
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="683"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="678"/>
+        <location filename="../window.py" line="706"/>
+        <source>取消静音 (Ctrl+M)</source>
+        <translation>Unmute (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="706"/>
+        <source>静音 (Ctrl+M)</source>
+        <translation>Mute (Ctrl+M)</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="729"/>
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="704"/>
+        <location filename="../window.py" line="755"/>
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="705"/>
+        <location filename="../window.py" line="756"/>
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="706"/>
+        <location filename="../window.py" line="757"/>
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="707"/>
+        <location filename="../window.py" line="758"/>
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="708"/>
+        <location filename="../window.py" line="759"/>
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="713"/>
+        <location filename="../window.py" line="764"/>
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="721"/>
+        <location filename="../window.py" line="772"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="722"/>
+        <location filename="../window.py" line="773"/>
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="723"/>
+        <location filename="../window.py" line="774"/>
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="724"/>
+        <location filename="../window.py" line="775"/>
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="742"/>
+        <location filename="../window.py" line="794"/>
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="753"/>
+        <location filename="../window.py" line="805"/>
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="754"/>
+        <location filename="../window.py" line="806"/>
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="755"/>
+        <location filename="../window.py" line="807"/>
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="756"/>
+        <location filename="../window.py" line="808"/>
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="757"/>
+        <location filename="../window.py" line="809"/>
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="758"/>
+        <location filename="../window.py" line="810"/>
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="759"/>
+        <location filename="../window.py" line="811"/>
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="762"/>
+        <location filename="../window.py" line="814"/>
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="786"/>
+        <location filename="../window.py" line="838"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="786"/>
+        <location filename="../window.py" line="838"/>
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
@@ -573,42 +584,42 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../window.py" line="116"/>
+        <location filename="../window.py" line="117"/>
         <source>远程虚拟窗口 · 工作人员登录</source>
         <translation>Remote virtual window · staff login</translation>
     </message>
     <message>
-        <location filename="../window.py" line="119"/>
+        <location filename="../window.py" line="120"/>
         <source>远程虚拟窗口 受理工作台</source>
         <translation>Remote virtual window console</translation>
     </message>
     <message>
-        <location filename="../window.py" line="126"/>
+        <location filename="../window.py" line="127"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../window.py" line="127"/>
+        <location filename="../window.py" line="128"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../window.py" line="128"/>
+        <location filename="../window.py" line="129"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="134"/>
+        <location filename="../window.py" line="135"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../window.py" line="147"/>
+        <location filename="../window.py" line="148"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="154"/>
+        <location filename="../window.py" line="155"/>
         <source>正在登录…</source>
         <translation>Logging in…</translation>
     </message>
@@ -865,37 +876,37 @@
 <context>
     <name>TargetDialog</name>
     <message>
-        <location filename="../window.py" line="185"/>
+        <location filename="../window.py" line="186"/>
         <source>业务条线：%1</source>
         <translation>Business line: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="189"/>
+        <location filename="../window.py" line="190"/>
         <source>工作人员：%1</source>
         <translation>Clerk: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="194"/>
+        <location filename="../window.py" line="195"/>
         <source>给对方的说明（可选）</source>
         <translation>A note for them (optional)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="195"/>
+        <location filename="../window.py" line="196"/>
         <source>对象</source>
         <translation>Whom</translation>
     </message>
     <message>
-        <location filename="../window.py" line="203"/>
+        <location filename="../window.py" line="204"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../window.py" line="204"/>
+        <location filename="../window.py" line="205"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../window.py" line="196"/>
+        <location filename="../window.py" line="197"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
@@ -913,154 +924,154 @@
         <translation>The server refused the connection: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="67"/>
+        <location filename="../window.py" line="68"/>
         <source>连不上服务器，请检查网络或联系管理员</source>
         <extracomment>texts the client and the model produce (Chinese source text), for the translators</extracomment>
         <translation>Cannot reach the server; check the network or call the administrator</translation>
     </message>
     <message>
-        <location filename="../window.py" line="68"/>
         <location filename="../screenshots.py" line="309"/>
+        <location filename="../window.py" line="69"/>
         <source>用户名或密码不对</source>
         <translation>Wrong username or password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="69"/>
+        <location filename="../window.py" line="70"/>
         <source>登录失败次数太多，请稍后再试</source>
         <translation>Too many failed logins; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="70"/>
+        <location filename="../window.py" line="71"/>
         <source>服务器出错，请稍后再试</source>
         <translation>Server error; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="71"/>
+        <location filename="../window.py" line="72"/>
         <source>记录服务拒绝了操作：</source>
         <translation>The records service refused: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="72"/>
+        <location filename="../window.py" line="73"/>
         <source>与服务器的连接中断，正在重连…</source>
         <translation>Lost the server connection, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="73"/>
+        <location filename="../window.py" line="74"/>
         <source>操作失败，请重试</source>
         <translation>That failed; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="74"/>
+        <location filename="../window.py" line="75"/>
         <source>来电无人接听，已转给其他工作人员</source>
         <translation>The call was not answered and went to another clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="75"/>
+        <location filename="../window.py" line="76"/>
         <source>居民已离开，来电取消</source>
         <translation>The resident left; the call was cancelled</translation>
     </message>
     <message>
-        <location filename="../window.py" line="76"/>
+        <location filename="../window.py" line="77"/>
         <source>居民端网络中断，等待重连…</source>
         <translation>The kiosk lost its connection; waiting for it…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="77"/>
+        <location filename="../window.py" line="78"/>
         <source>现在不能这样操作</source>
         <translation>Not possible now</translation>
     </message>
     <message>
-        <location filename="../window.py" line="78"/>
+        <location filename="../window.py" line="79"/>
         <source>对方现在不在线或正忙</source>
         <translation>They are offline or busy</translation>
     </message>
     <message>
-        <location filename="../window.py" line="79"/>
+        <location filename="../window.py" line="80"/>
         <source>没有这位工作人员</source>
         <translation>No such clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="80"/>
+        <location filename="../window.py" line="81"/>
         <source>没有这个业务条线</source>
         <translation>No such business line</translation>
     </message>
     <message>
-        <location filename="../window.py" line="81"/>
+        <location filename="../window.py" line="82"/>
         <source>服务器不允许此操作</source>
         <translation>The server does not allow this</translation>
     </message>
     <message>
-        <location filename="../window.py" line="82"/>
+        <location filename="../window.py" line="83"/>
         <source>不在通话中</source>
         <translation>Not in a call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="83"/>
+        <location filename="../window.py" line="84"/>
         <source>服务器拒绝了操作</source>
         <translation>The server refused</translation>
     </message>
     <message>
-        <location filename="../window.py" line="84"/>
+        <location filename="../window.py" line="85"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="85"/>
+        <location filename="../window.py" line="86"/>
         <source>居民端断线，通话结束</source>
         <translation>The kiosk dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="86"/>
+        <location filename="../window.py" line="87"/>
         <source>已转接，通话结束</source>
         <translation>Transferred; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="87"/>
+        <location filename="../window.py" line="88"/>
         <source>本机断线，通话结束</source>
         <translation>This console dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="88"/>
+        <location filename="../window.py" line="89"/>
         <source>通话结束</source>
         <translation>The call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="89"/>
+        <location filename="../window.py" line="90"/>
         <source>居民端拒绝了一条消息：</source>
         <translation>The kiosk refused a message: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="90"/>
+        <location filename="../window.py" line="91"/>
         <source>有一页材料没能下载，请让居民重扫</source>
         <translation>A page could not be downloaded; ask the resident to scan it again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="91"/>
+        <location filename="../window.py" line="92"/>
         <source>受理前请先推送申请表并由居民确认签字</source>
         <translation>Before accepting, send the form for the resident to confirm and sign</translation>
     </message>
     <message>
-        <location filename="../window.py" line="92"/>
+        <location filename="../window.py" line="93"/>
         <source>请勾选需要补充的材料</source>
         <translation>Tick the materials that are missing</translation>
     </message>
     <message>
-        <location filename="../window.py" line="93"/>
+        <location filename="../window.py" line="94"/>
         <source>请填写转介去向</source>
         <translation>Say where the resident is referred to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="94"/>
+        <location filename="../window.py" line="95"/>
         <source>请填写办不成的原因</source>
         <translation>Give the reason it cannot be done</translation>
     </message>
     <message>
-        <location filename="../window.py" line="95"/>
+        <location filename="../window.py" line="96"/>
         <source>退回材料请选择或填写原因</source>
         <translation>Choose or type a reason to reject a page</translation>
     </message>
     <message>
-        <location filename="../window.py" line="96"/>
+        <location filename="../window.py" line="97"/>
         <source>有一页材料无法显示，请让居民重扫</source>
         <translation>A page cannot be shown; ask the resident to scan it again</translation>
     </message>
