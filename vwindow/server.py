@@ -13,4 +13,6 @@ from signaling.directory import add_directory_routes
 
 
 def create_server(config: ServerConfig) -> web.Application:
-    return create_app(config, extensions=[add_records_routes, add_stats_routes, add_directory_routes])
+    return create_app(
+        config, extensions=[add_records_routes, add_stats_routes, add_directory_routes]
+    )
