@@ -494,6 +494,14 @@ class ConsoleClient:
             await self.signaling.send(p.LeaveCall(call_id=call_id))
             return
 
+    async def remove_guest(self) -> None:
+        """The clerk ends the invited third party's part in the call (hanging up their leg
+        with the guest ends the guest's leg with the resident too); the call goes on."""
+        if self.main_session is None:
+            return
+        for call_id in list(self.guest_legs):
+            await self.signaling.send(p.Hangup(call_id=call_id, reason="removed"))
+
     def _case(self) -> model.CaseWork:
         if self.case is None:
             raise RuntimeError("no case is open")

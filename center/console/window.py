@@ -298,6 +298,8 @@ class ConsoleWindow(QMainWindow):
         self.next_button = QPushButton(self.tr("下一位 (Ctrl+N)"))
         self.leave_button = QPushButton(self.tr("离开会商"))
         self.leave_button.hide()
+        self.remove_guest_button = QPushButton(self.tr("请专家离开"))
+        self.remove_guest_button.hide()
         self.mute_button = QPushButton()
         self.mute_button.setCheckable(True)
         for button in (
@@ -306,6 +308,7 @@ class ConsoleWindow(QMainWindow):
             self.invite_button,
             self.next_button,
             self.leave_button,
+            self.remove_guest_button,
             self.mute_button,
         ):
             big(button, 13, True)
@@ -364,6 +367,9 @@ class ConsoleWindow(QMainWindow):
         self.invite_button.clicked.connect(lambda: self._target("invite"))
         self.next_button.clicked.connect(self.next_resident)
         self.leave_button.clicked.connect(lambda: self.run(self._client().leave_call()))
+        self.remove_guest_button.clicked.connect(
+            lambda: self.run(self._client().remove_guest())
+        )
         self.mute_button.toggled.connect(self.set_muted)
         self.history.search.connect(self.search)
         self._render_all()
@@ -784,6 +790,7 @@ class ConsoleWindow(QMainWindow):
         legs = list(client.guest_calls.values()) if client else []
         expert = bool(legs) and client is not None and client.main_session is None
         self.leave_button.setVisible(expert)
+        self.remove_guest_button.setVisible(bool(legs) and not expert)
         if not legs:
             self.video.set_guest(None)
             if client is not None and client.main_session is None:

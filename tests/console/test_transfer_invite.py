@@ -90,3 +90,24 @@ async def test_an_invited_expert_joins_with_video_and_leaves_while_the_call_goes
     assert alice.window.video.guest is None
     assert not carol.window.leave_button.isVisible()
     await kiosk.expect(p.CallEnded)  # the kiosk's leg with carol
+
+
+async def test_the_clerk_asks_the_expert_to_leave_and_the_call_goes_on(
+    server: RecordsServer, seeded: Seed, consoles: Callable[..., Any], peers: Callable[..., Any]
+) -> None:
+    alice, carol, kiosk = await in_call(server, seeded, consoles, peers)
+    await until(lambda: alice.client.clerks, what="the clerk directory")
+    assert not alice.window.remove_guest_button.isVisible()
+    alice.window.invite_button.click()
+    choose(alice.window, "clerk", carol.client.staff.staff_id, "请协助")
+    await until(carol.window.ring_panel.isVisible, what="carol's invitation")
+    carol.window.ring_panel.accept_button.click()
+    await until(lambda: len(alice.client.guest_legs) == 1, what="alice's leg with carol")
+    await until(alice.window.remove_guest_button.isVisible, what="the remove button")
+    assert not carol.window.remove_guest_button.isVisible()  # the expert leaves instead
+    alice.window.remove_guest_button.click()
+    await until(lambda: not carol.client.guest_legs, what="carol's legs to end")
+    await until(lambda: "已移出" in alice.window.invite_label.text(), what="removed status")
+    assert not alice.window.remove_guest_button.isVisible()
+    assert alice.client.agent.session is not None  # the resident's call goes on
+    await kiosk.expect(p.CallEnded)  # the kiosk's leg with carol

@@ -133,8 +133,8 @@
     </message>
     <message>
         <location filename="../window.py" line="291"/>
-        <location filename="../window.py" line="683"/>
-        <location filename="../window.py" line="725"/>
+        <location filename="../window.py" line="689"/>
+        <location filename="../window.py" line="731"/>
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
@@ -164,187 +164,192 @@
         <translation>Leave consultation</translation>
     </message>
     <message>
-        <location filename="../window.py" line="337"/>
+        <location filename="../window.py" line="301"/>
+        <source>请专家离开</source>
+        <translation>Ask the expert to leave</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="340"/>
         <source>材料 (Alt+1)</source>
         <translation>Materials (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="339"/>
+        <location filename="../window.py" line="342"/>
         <source>申请表 (Alt+2)</source>
         <translation>Form (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="341"/>
+        <location filename="../window.py" line="344"/>
         <source>办结 (Alt+3)</source>
         <translation>Outcome (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="347"/>
+        <location filename="../window.py" line="350"/>
         <source>历史查询</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../window.py" line="431"/>
+        <location filename="../window.py" line="437"/>
         <source>服务监控</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../window.py" line="505"/>
+        <location filename="../window.py" line="511"/>
         <source>记录服务拒绝了办结：</source>
         <translation>The records service refused to close the case: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="520"/>
+        <location filename="../window.py" line="526"/>
         <source>挂断</source>
         <translation>Hang up</translation>
     </message>
     <message>
-        <location filename="../window.py" line="521"/>
+        <location filename="../window.py" line="527"/>
         <source>案件尚未办结。仍要挂断吗？挂断后仍可在“办结”页登记结果。</source>
         <translation>The case is not closed yet. Hang up anyway? You can still record the outcome on the Outcome page.</translation>
     </message>
     <message>
-        <location filename="../window.py" line="537"/>
+        <location filename="../window.py" line="543"/>
         <source>转接给</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="537"/>
+        <location filename="../window.py" line="543"/>
         <source>邀请第三方加入通话</source>
         <translation>Invite a third party into the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="561"/>
+        <location filename="../window.py" line="567"/>
         <source>查询失败：</source>
         <translation>Search failed: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="564"/>
+        <location filename="../window.py" line="570"/>
         <source>连不上服务器，请稍后再试</source>
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="683"/>
+        <location filename="../window.py" line="689"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="706"/>
+        <location filename="../window.py" line="712"/>
         <source>取消静音 (Ctrl+M)</source>
         <translation>Unmute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="706"/>
+        <location filename="../window.py" line="712"/>
         <source>静音 (Ctrl+M)</source>
         <translation>Mute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="729"/>
+        <location filename="../window.py" line="735"/>
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="755"/>
+        <location filename="../window.py" line="761"/>
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="756"/>
+        <location filename="../window.py" line="762"/>
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="757"/>
+        <location filename="../window.py" line="763"/>
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="758"/>
+        <location filename="../window.py" line="764"/>
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="759"/>
+        <location filename="../window.py" line="765"/>
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="764"/>
+        <location filename="../window.py" line="770"/>
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="772"/>
+        <location filename="../window.py" line="778"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="773"/>
+        <location filename="../window.py" line="779"/>
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="774"/>
+        <location filename="../window.py" line="780"/>
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="775"/>
+        <location filename="../window.py" line="781"/>
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="794"/>
+        <location filename="../window.py" line="801"/>
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="805"/>
+        <location filename="../window.py" line="812"/>
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="806"/>
+        <location filename="../window.py" line="813"/>
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="807"/>
+        <location filename="../window.py" line="814"/>
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="808"/>
+        <location filename="../window.py" line="815"/>
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="809"/>
+        <location filename="../window.py" line="816"/>
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="810"/>
+        <location filename="../window.py" line="817"/>
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="811"/>
+        <location filename="../window.py" line="818"/>
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="814"/>
+        <location filename="../window.py" line="821"/>
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="838"/>
+        <location filename="../window.py" line="845"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="838"/>
+        <location filename="../window.py" line="845"/>
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
