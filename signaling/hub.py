@@ -576,28 +576,18 @@ class Hub:
                     ErrorCode.CLERK_UNAVAILABLE, "that clerk is not signed in"
                 )
         request = self.engine.request_of_call(message.call_id)
-        if isinstance(message, p.TransferCall):
-            effects = self.engine.transfer(
-                message.call_id,
-                clerk_id=staff_id,
-                now=now,
-                skill=message.skill,
-                target_clerk_id=message.clerk_id,
-                note=message.note,
-                known_skills=skills,
-            )
-            action = "call.transfer"
-        else:
-            effects = self.engine.invite(
-                message.call_id,
-                clerk_id=staff_id,
-                now=now,
-                skill=message.skill,
-                target_clerk_id=message.clerk_id,
-                note=message.note,
-                known_skills=skills,
-            )
-            action = "call.invite"
+        transfer = isinstance(message, p.TransferCall)
+        hand_on = self.engine.transfer if transfer else self.engine.invite
+        effects = hand_on(
+            message.call_id,
+            clerk_id=staff_id,
+            now=now,
+            skill=message.skill,
+            target_clerk_id=message.clerk_id,
+            note=message.note,
+            known_skills=skills,
+        )
+        action = "call.transfer" if transfer else "call.invite"
         if request is not None:
             detail = {"call_id": message.call_id, "skill": message.skill, "to": message.clerk_id}
             audit = self.store.audit(

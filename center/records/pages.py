@@ -776,6 +776,11 @@ async def get_page(request: web.Request) -> web.Response:
         await request.app[STORE].audit(
             "staff", caller.staff_id, call.center_id, "page.read", meta.page_id, detail
         )
+    return page_response(meta, data)
+
+
+def page_response(meta: PageMeta, data: bytes) -> web.Response:
+    """A page's bytes as every route that reads one hands them out."""
     return web.Response(
         body=data,
         content_type=meta.mime,

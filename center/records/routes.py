@@ -36,7 +36,14 @@ from sqlalchemy import select
 from center.records import rules
 from center.records.cases import CallFacts, CaseService, SearchFilters
 from center.records.keys import CASES
-from center.records.pages import PAGES, PageError, add_page_routes, live_guest, records_cipher
+from center.records.pages import (
+    PAGES,
+    PageError,
+    add_page_routes,
+    live_guest,
+    page_response,
+    records_cipher,
+)
 from center.records.rules import RecordsErrorCode, RuleError
 from center.records.tracking_routes import add_tracking_routes, case_tracking_url
 from shared.protocol import ErrorCode
@@ -464,15 +471,7 @@ async def page_content(request: web.Request) -> web.Response:
     except PageError as exc:
         raise RecordsApiError(404, RecordsErrorCode.NO_SUCH_PAGE, exc.reason) from exc
     await _audit(request, staff, "case.page_read", case, as_guest=as_guest, page_id=page_id)
-    return web.Response(
-        body=data,
-        content_type=meta.mime,
-        headers={
-            "X-Content-SHA256": meta.sha256,
-            "Cache-Control": "no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return page_response(meta, data)
 
 
 async def rate_call(request: web.Request) -> web.Response:

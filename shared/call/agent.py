@@ -18,6 +18,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from av import AudioFrame, VideoFrame
 
@@ -202,27 +203,24 @@ class CallAgent:
         return deliver
 
     def _frame_handler(self, call_id: str, primary: bool) -> FrameHandler | None:
-        main = self.on_video_frame if primary else None
-        every = self.on_leg_video_frame
-        if every is None:
-            return main
-
-        def deliver(frame: VideoFrame) -> None:
-            if main is not None:
-                main(frame)
-            session = self.sessions.get(call_id)
-            if session is not None:
-                every(session, frame)
-
-        return deliver
+        return self._fan_out(call_id, self.on_video_frame if primary else None,
+                             self.on_leg_video_frame)
 
     def _audio_handler(self, call_id: str, primary: bool) -> AudioHandler | None:
-        main = self.on_audio_frame if primary else None
-        every = self.on_leg_audio_frame
+        return self._fan_out(call_id, self.on_audio_frame if primary else None,
+                             self.on_leg_audio_frame)
+
+    def _fan_out(
+        self,
+        call_id: str,
+        main: Callable[[Any], None] | None,
+        every: Callable[[CallSession, Any], None] | None,
+    ) -> Callable[[Any], None] | None:
+        """A leg's media frames to the main-leg handler (``main``) and the every-leg one."""
         if every is None:
             return main
 
-        def deliver(frame: AudioFrame) -> None:
+        def deliver(frame: Any) -> None:
             if main is not None:
                 main(frame)
             session = self.sessions.get(call_id)

@@ -13,27 +13,16 @@ def set_role(widget: QWidget, role: str) -> None:
     widget.setProperty("role", role)
 
 
-class TextLabel(QLabel):
-    """A label for ``key`` with ``{name}`` values; ``raw`` shows a text as it is (names,
-    case numbers, catalog item names)."""
+class KeyedText:
+    """What a label and a button share: the key (or raw text) they show, and their text in
+    the current language. Each widget puts ``wanted_text()`` where it shows text."""
 
-    def __init__(
-        self,
-        key: str = "",
-        role: str = "body",
-        *,
-        wrap: bool = True,
-        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        set_role(self, role)
-        self.setWordWrap(wrap)
-        self.setAlignment(align)
-        self._key = key
-        self._values: dict[str, object] = {}
-        self._raw: str | None = None
-        self._refresh()
+    _key: str
+    _values: dict[str, object]
+    _raw: str | None
+
+    def _keep(self, key: str) -> None:
+        self._key, self._values, self._raw = key, {}, None
 
     @property
     def key(self) -> str:
@@ -51,11 +40,37 @@ class TextLabel(QLabel):
         self._raw = value
         self._refresh()
 
-    def _refresh(self) -> None:
+    def wanted_text(self) -> str:
         if self._raw is not None:
-            value = self._raw
-        else:
-            value = text(self._key, **self._values) if self._key else ""
+            return self._raw
+        return text(self._key, **self._values) if self._key else ""
+
+    def _refresh(self) -> None:
+        raise NotImplementedError
+
+
+class TextLabel(KeyedText, QLabel):
+    """A label for ``key`` with ``{name}`` values; ``raw`` shows a text as it is (names,
+    case numbers, catalog item names)."""
+
+    def __init__(
+        self,
+        key: str = "",
+        role: str = "body",
+        *,
+        wrap: bool = True,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        set_role(self, role)
+        self.setWordWrap(wrap)
+        self.setAlignment(align)
+        self._keep(key)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        value = self.wanted_text()
         if value != self.text():
             self.setText(value)
 
@@ -65,7 +80,7 @@ class TextLabel(QLabel):
         super().changeEvent(event)
 
 
-class TextButton(QPushButton):
+class TextButton(KeyedText, QPushButton):
     """A button for ``key``. ``kind``: "primary" (the one main action of a screen),
     "danger", "chip" (toggle), "quiet", "key", "header" or "" (secondary). With
     ``wrap`` the text wraps over several lines (long item names)."""
@@ -83,9 +98,8 @@ class TextButton(QPushButton):
         self.setProperty("kind", kind)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._key = key
-        self._values: dict[str, object] = dict(values)
-        self._raw: str | None = None
+        self._keep(key)
+        self._values = dict(values)
         self._label: QLabel | None = None
         if wrap:
             self._label = QLabel(self)
@@ -99,30 +113,11 @@ class TextButton(QPushButton):
             self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._refresh()
 
-    @property
-    def key(self) -> str:
-        return self._key
-
     def shown_text(self) -> str:
         return self._label.text() if self._label is not None else self.text()
 
-    def show_key(self, key: str, **values: object) -> None:
-        if key == self._key and values == self._values and self._raw is None:
-            return
-        self._key, self._values, self._raw = key, values, None
-        self._refresh()
-
-    def show_raw(self, value: str) -> None:
-        if self._raw == value:
-            return
-        self._raw = value
-        self._refresh()
-
     def _refresh(self) -> None:
-        if self._raw is not None:
-            value = self._raw
-        else:
-            value = text(self._key, **self._values) if self._key else ""
+        value = self.wanted_text()
         if self._label is not None:
             if value != self._label.text():
                 self._label.setText(value)
