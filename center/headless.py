@@ -46,7 +46,8 @@ class ConsoleOptions:
     referred_to: str = "区医保中心"
     reason: str = "需要本人到场核验"
     media: MediaConfig = field(default_factory=lambda: MediaConfig(synthetic_label="console"))
-    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: None: as the server's address says (IcePolicy.for_server), like every other side
+    ice_policy: IcePolicy | None = None
     relay_only: bool = False
     timeout_s: float = 120.0
 
@@ -329,6 +330,7 @@ class HeadlessConsole:
                 await fetch_ice_servers(self.options.server_url, self.token, self.http)
             ),
             relay_only=self.options.relay_only,
-            ice_policy=self.options.ice_policy,
+            ice_policy=self.options.ice_policy
+            or IcePolicy.for_server(self.options.server_url),
         )
 

@@ -45,7 +45,8 @@ class KioskOptions:
     item_code: str = "YB-003"
     pages: int = 3
     media: MediaConfig = field(default_factory=lambda: MediaConfig(synthetic_label="kiosk"))
-    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: None: as the server's address says (IcePolicy.for_server), like every other side
+    ice_policy: IcePolicy | None = None
     relay_only: bool = False
     page_path: str = "upload"  # or "channel"
     page_dpi: int = 300
@@ -265,5 +266,6 @@ class HeadlessKiosk:
                 await fetch_ice_servers(self.options.server_url, self.options.credential, http)
             ),
             relay_only=self.options.relay_only,
-            ice_policy=self.options.ice_policy,
+            ice_policy=self.options.ice_policy
+            or IcePolicy.for_server(self.options.server_url),
         )

@@ -9,7 +9,6 @@ import json
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from center.headless import ConsoleOptions, HeadlessConsole
 from kiosk.config import KioskConfigError, load_kiosk_config
@@ -23,11 +22,8 @@ from shared.logs import configure_logging
 
 
 def ice_policy_for(server_url: str, loopback: bool | None) -> IcePolicy:
-    """A server on this machine means everything is: offer and accept loopback only."""
-    host = urlparse(server_url).hostname or ""
-    if loopback or (loopback is None and host in ("127.0.0.1", "localhost", "::1")):
-        return IcePolicy.loopback()
-    return IcePolicy()
+    """``--loopback-ice`` / ``--no-loopback-ice``, else the rule every side follows."""
+    return IcePolicy.for_server(server_url, loopback)
 
 
 def _media_options(parser: argparse.ArgumentParser) -> None:

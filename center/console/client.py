@@ -159,7 +159,8 @@ class Quality:
 @dataclass
 class ConsoleOptions:
     media: MediaConfig = field(default_factory=lambda: MediaConfig(synthetic_label="console"))
-    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: None: as the server's address says (IcePolicy.for_server), like every other side
+    ice_policy: IcePolicy | None = None
     relay_only: bool = False
 
 
@@ -622,7 +623,7 @@ class ConsoleClient:
                 await fetch_ice_servers(self.server_url, self.staff.token, self.http)
             ),
             relay_only=self.options.relay_only,
-            ice_policy=self.options.ice_policy,
+            ice_policy=self.options.ice_policy or IcePolicy.for_server(self.server_url),
         )
 
     async def _on_call(self, session: CallSession) -> None:

@@ -12,7 +12,7 @@ import contextlib
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,8 @@ class AppOptions:
     """What the command line adds to the config file."""
 
     credential: str
-    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: None: as the server's address says (IcePolicy.for_server)
+    ice_policy: IcePolicy | None = None
     relay_only: bool = False
     #: ``None``: from the config's camera and microphone (empty = synthetic)
     media: MediaConfig | None = None

@@ -76,7 +76,8 @@ class ControllerOptions:
     server_url: str
     credential: str
     media: MediaConfig = field(default_factory=lambda: MediaConfig(synthetic_label="kiosk"))
-    ice_policy: IcePolicy = field(default_factory=IcePolicy)
+    #: None: as the server's address says (IcePolicy.for_server), like every other side
+    ice_policy: IcePolicy | None = None
     relay_only: bool = False
     flow: flow.FlowConfig = field(default_factory=flow.FlowConfig)
     #: where session folders live (default: the user's runtime dir, a tmpfs on Linux)
@@ -793,7 +794,8 @@ class KioskController:
                 )
             ),
             relay_only=self.options.relay_only,
-            ice_policy=self.options.ice_policy,
+            ice_policy=self.options.ice_policy
+            or IcePolicy.for_server(self.options.server_url),
         )
 
     async def _on_call(self, session: CallSession) -> None:

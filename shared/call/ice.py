@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 import aioice.ice
 from aioice import stun
@@ -29,6 +30,20 @@ class IcePolicy:
     @classmethod
     def loopback(cls) -> IcePolicy:
         return cls(host_addresses=("127.0.0.1",), allowed_networks=("127.0.0.0/8",))
+
+    @classmethod
+    def for_server(cls, server_url: str, loopback: bool | None = None) -> IcePolicy:
+        """The one rule every side follows, so that two peers of one call never disagree: a
+        server on this machine means both peers are here too, and they meet on loopback only
+        (one side offering only 127.0.0.1 while the other accepts only its LAN address left
+        the windowed demo renegotiating in a loop). ``loopback`` forces the choice."""
+        host = urlparse(server_url).hostname or ""
+        if loopback or (loopback is None and host in LOOPBACK_HOSTS):
+            return cls.loopback()
+        return cls()
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def apply_host_addresses(addresses: Sequence[str]) -> None:

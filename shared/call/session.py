@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import logging
+import random
 import secrets
 import time
 from collections import OrderedDict
@@ -90,8 +91,10 @@ class CallConfig:
     ice_policy: IcePolicy = field(default_factory=IcePolicy)
     #: no remote video for this long: tell the person "reconnecting"
     silence_s: float = 1.5
-    #: how often a failed offerer retries a fresh connection
+    #: how often a failed offerer retries a fresh connection: the first retry at once, then
+    #: waits that double from this (with jitter) up to ``max_retry_s`` while none connects
     retry_s: float = 1.0
+    max_retry_s: float = 15.0
     #: where the session's camera, microphone or synthetic sources come from; None: the
     #: app's shared hub, so that every leg of a call sends from one opened device
     media_hub: MediaHub | None = field(default=None, compare=False)
@@ -162,6 +165,10 @@ class CallSession:
         self._watchdog: asyncio.Task[None] | None = None
         self._first_frame = asyncio.Event()
         self._channel_open = asyncio.Event()
+        #: offers made since media last flowed: what paces the next one
+        self._unconnected_offers = 0
+        self._last_offer_at = 0.0
+        self._offer_waiting = False
 
     # --- Life cycle -------------------------------------------------------------------------
 
@@ -182,27 +189,57 @@ class CallSession:
 
     async def renegotiate(self, why: str) -> None:
         """Offerer: replace the peer connection with a fresh one (first call, failure, or
-        the other side came back after a restart)."""
-        if not self.offerer or self.state == CallState.ENDED:
+        the other side came back after a restart).
+
+        Offers that do not lead to media are paced (see :func:`retry_delay`), and a request
+        that comes while one is waiting joins it: whatever fails, and however often, a call
+        never renegotiates in a loop."""
+        if not self.offerer or self.state == CallState.ENDED or self._offer_waiting:
             return
-        async with self._restart_lock:
-            if self._generation:
-                self.stats.reconnects += 1
-                await self._set_state(CallState.RECONNECTING, why)
-            self._generation = max(self._generation + 1, int(time.time() * 1000))
-            pc = await self._new_pc()
-            self._channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
-            self._wire_channel(self._channel)
-            offer = await pc.createOffer()
-            await pc.setLocalDescription(offer)
-            await self._check_candidates(pc)
-            await self._send_sdp_retrying(pc, "offer")
+        self._offer_waiting = True
+        try:
+            async with self._restart_lock:
+                delay = retry_delay(
+                    self._unconnected_offers, self.config.retry_s, self.config.max_retry_s
+                )
+                wait = self._last_offer_at + delay - time.monotonic()
+                if wait > 0:
+                    log.info("call %s: next offer in %.1f s (%s)", self.call_id, wait, why)
+                    await asyncio.sleep(wait)
+                if self.ended:
+                    return
+                self._offer_waiting = False
+                await self._offer(why)
+        finally:
+            self._offer_waiting = False
+
+    async def _offer(self, why: str) -> None:
+        if self._generation:
+            self.stats.reconnects += 1
+            await self._set_state(CallState.RECONNECTING, why)
+        self._generation = max(self._generation + 1, int(time.time() * 1000))
+        self._unconnected_offers += 1
+        self._last_offer_at = time.monotonic()
+        pc = await self._new_pc()
+        self._channel = pc.createDataChannel(CHANNEL_LABEL, ordered=True)
+        self._wire_channel(self._channel)
+        offer = await pc.createOffer()
+        await pc.setLocalDescription(offer)
+        await self._check_candidates(pc)
+        await self._send_sdp_retrying(pc, "offer")
 
     async def handle_sdp(self, message: p.Sdp) -> None:
         """An offer or answer relayed by the server."""
         if self.state == CallState.ENDED:
             return
         sdp = filter_candidates(message.sdp, self.config.ice_policy.allowed_networks)
+        if "a=candidate:" in message.sdp and "a=candidate:" not in sdp:
+            # the two sides' ICE policies disagree: no connection can come of this
+            log.warning(
+                "call %s: none of the other side's ICE candidates is in %s",
+                self.call_id,
+                ", ".join(self.config.ice_policy.allowed_networks),
+            )
         if message.instance and message.instance != self._remote_instance:
             # the other side is a new session (its app restarted): its numbering starts over
             self._remote_instance = message.instance
@@ -237,6 +274,10 @@ class CallSession:
             self._pc = None
         if self.media is not None:
             self.media.stop()
+
+    @property
+    def ended(self) -> bool:
+        return self.state == CallState.ENDED
 
     async def wait_media(self, timeout: float = 10.0) -> None:
         """Until the first remote video frame (the call is really up)."""
@@ -429,6 +470,7 @@ class CallSession:
                 self.stats.first_video_at = now
                 self._first_frame.set()
             if self.state != CallState.CONNECTED and pc is self._pc:
+                self._unconnected_offers = 0
                 await self._set_state(CallState.CONNECTED, "media flowing")
             assert isinstance(frame, VideoFrame)
             latency = _latency_ms(frame)
@@ -474,6 +516,17 @@ class CallSession:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def retry_delay(unconnected_offers: int, base_s: float, cap_s: float) -> float:
+    """How long after the last offer the next may go, when ``unconnected_offers`` offers
+    have been made since media last flowed: none for the first call and the first retry (the
+    other side may just have restarted), then ``base_s`` doubling up to ``cap_s``, each
+    jittered down by up to half so that kiosks failing together do not retry together."""
+    if unconnected_offers < 2:
+        return 0.0
+    ceiling = min(cap_s, base_s * 2 ** (unconnected_offers - 2))
+    return random.uniform(ceiling / 2, ceiling)
 
 
 async def probe_turn(url: str, username: str, password: str) -> str:
