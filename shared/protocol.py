@@ -193,6 +193,10 @@ class Welcome(Message, tag="welcome"):
     center_id: str
     server_time: float
     max_frame_bytes: int = MAX_FRAME_BYTES
+    #: messages a second this connection may send, sustained and in a burst, before the
+    #: server drops them (0: not said); clients pace themselves below it
+    rate_per_s: float = 0.0
+    burst: int = 0
     clerk_state: ClerkState | None = None
     skills: list[str] = []
     queue: QueueInfo | None = None

@@ -63,6 +63,57 @@ class Backoff:
         self.attempt = 0
 
 
+class SendPacer:
+    """Keeps this client under the server's per-connection rate (20 a second, bursts of 60
+    by default) with room to spare, and holds every send for a while after the server said
+    ``rate_limited``: the server drops what comes too fast, so repeating only loses more."""
+
+    def __init__(self, rate_per_s: float = 15.0, burst: int = 45) -> None:
+        self.full_rate = rate_per_s
+        self.full_burst = float(burst)
+        self.rate = rate_per_s
+        self.burst = float(burst)
+        self.tokens = float(burst)
+        self.stamp = 0.0
+        self.hold_until = 0.0
+        self.holds = Backoff(initial_s=1.0, max_s=10.0)
+        self.last_hold_at = -1e9
+
+    def follow(self, rate_per_s: float, burst: int) -> None:
+        """The server's limit, from its ``welcome``: keep well below it."""
+        if rate_per_s > 0 and burst > 0:
+            self.full_rate = self.rate = rate_per_s * 0.75
+            self.full_burst = self.burst = max(1.0, burst / 2)
+            self.tokens = min(self.tokens, self.burst)
+
+    def limited(self, now: float) -> float:
+        """The server said ``rate_limited`` at ``now``: how long sends are held. The pace
+        halves too (its limit may be lower than ours), back to full after a quiet 30 s."""
+        if now - self.last_hold_at > 30.0:
+            self.holds.reset()
+        self.last_hold_at = now
+        self.rate = max(1.0, self.rate / 2)
+        self.burst = max(1.0, self.burst / 2)
+        self.tokens = 0.0
+        delay = self.holds.next_delay()
+        self.hold_until = max(self.hold_until, now + delay)
+        return delay
+
+    def wait_s(self, now: float) -> float:
+        """How long a send must wait at ``now`` (0: it may go, and is counted)."""
+        if now < self.hold_until:
+            return self.hold_until - now
+        if self.rate < self.full_rate and now - self.last_hold_at > 30.0:
+            self.rate, self.burst = self.full_rate, self.full_burst
+        if self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
+
+
 MessageHandler = Callable[[p.ServerMessage], Awaitable[None] | None]
 StateHandler = Callable[[LinkState], Awaitable[None] | None]
 
@@ -97,6 +148,7 @@ class SignalingClient:
         self._connected = asyncio.Event()
         self._stopping = False
         self.connects = 0
+        self.pacer = SendPacer()
 
     # --- Life cycle -------------------------------------------------------------------------
 
@@ -123,10 +175,19 @@ class SignalingClient:
         await self._set_state(LinkState.STOPPED)
 
     async def send(self, message: p.Message) -> None:
+        """Send now, or as soon as the pace allows (see :class:`SendPacer`)."""
+        loop = asyncio.get_running_loop()
+        while (wait := self.pacer.wait_s(loop.time())) > 0:
+            self._check_connected()
+            await asyncio.sleep(wait)
+        ws = self._check_connected()
+        await ws.send_str(p.encode(message).decode())
+
+    def _check_connected(self) -> aiohttp.ClientWebSocketResponse:
         ws = self._ws
         if ws is None or ws.closed or self.state != LinkState.CONNECTED:
             raise NotConnected(f"not connected to {self.url}")
-        await ws.send_str(p.encode(message).decode())
+        return ws
 
     # --- Internals --------------------------------------------------------------------------
 
@@ -167,10 +228,14 @@ class SignalingClient:
                     continue
                 if isinstance(message, p.Welcome):
                     self.welcome = message
+                    self.pacer.follow(message.rate_per_s, message.burst)
                     self.connects += 1
                     self.backoff.reset()
                     await self._set_state(LinkState.CONNECTED)
                     self._connected.set()
+                elif isinstance(message, p.Error) and message.code == p.ErrorCode.RATE_LIMITED:
+                    held = self.pacer.limited(asyncio.get_running_loop().time())
+                    log.warning("the server is dropping our messages: sends held %.1f s", held)
                 elif isinstance(message, p.Error) and message.fatal and message.code in FATAL_CODES:
                     self.refused = message
                     await self._deliver(message)

@@ -64,6 +64,11 @@ def add_kiosk_parser(sub: Any) -> None:
     )
     kiosk.add_argument("--server", default="http://127.0.0.1:8420")
     kiosk.add_argument(
+        "--receipts-dir",
+        type=Path,
+        help="--demo: where receipts are printed as PDF files (default: beside the credential)",
+    )
+    kiosk.add_argument(
         "--credential-file",
         type=Path,
         required=False,

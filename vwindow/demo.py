@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -86,6 +89,8 @@ async def seed(store: Store, data_dir: Path, server_url: str) -> DemoData:
         created_center = True
     for username, name, role, window in (
         ("clerk", "王老师", "clerk", "3"),
+        # a colleague to transfer a call to, or to invite into one
+        ("clerk2", "赵老师", "clerk", "5"),
         ("supervisor", "李主任", "supervisor", None),
     ):
         if await store.staff_by_username(username) is None:
@@ -141,8 +146,14 @@ def run_demo(args: argparse.Namespace) -> int:
         # short timers so a person trying both roles does not wait
         routing=replace(RoutingConfig(), wrap_up_s=10.0),
     )
-    if not args.headless and not args.no_windows and has_display():
-        return run_windowed_demo(config)
+    if not args.headless and not args.no_windows:
+        if has_display():
+            return run_windowed_demo(config)
+        print(
+            "No display here, so the demo only serves: run it on a desktop (or with DISPLAY "
+            "set) for the kiosk and console windows, or with --headless for a scripted visit.",
+            flush=True,
+        )
     try:
         return asyncio.run(_demo(config, headless=args.headless))
     except KeyboardInterrupt:
@@ -171,17 +182,26 @@ async def _serve(config: ServerConfig, url: str, *, handle_signals: bool) -> web
 
 async def _demo(config: ServerConfig, *, headless: bool) -> int:
     url, data = await _prepare(config)
-    runner = await _serve(config, url, handle_signals=not headless)
+    runner = await _serve(config, url, handle_signals=False)
     try:
         if headless:
             result = await scripted_visit(url, data)
             print(json.dumps(result, ensure_ascii=False))
             return 0 if result["outcome"] == "accepted" else 1
         _print_welcome(url, config, data)
-        await asyncio.Event().wait()
+        await _until_signalled()
         return 0
     finally:
         await runner.cleanup()
+
+
+async def _until_signalled() -> None:
+    """Until Ctrl+C or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    await stop.wait()
 
 
 def _free_port(host: str) -> int:
@@ -211,6 +231,7 @@ vwindow demo is running at {url}  (data in {config.data_dir})
   metrics       {url}/metrics
   WebSocket     {url.replace("http", "ws", 1)}/ws
   clerk         username {data.clerk_username!r}, password {DEMO_PASSWORD!r}
+  2nd clerk     username 'clerk2', password {DEMO_PASSWORD!r}  (to transfer to, or invite)
   supervisor    username {data.supervisor_username!r}, password {DEMO_PASSWORD!r}
   kiosk         enrolled as {data.kiosk_id}; credential in {config.data_dir / "kiosk.credential"}
   2nd kiosk     enrollment code {data.spare_code} (QR: {data.spare_qr})
@@ -255,106 +276,92 @@ async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
 
 # --- With a display: the kiosk and the console side by side ---------------------------------
 
-
-def run_windowed_demo(config: ServerConfig) -> int:
-    from shared.ui.loop import qt_application, run_with_qt
-
-    app = qt_application()
-    app.setQuitOnLastWindowClosed(False)
-    return run_with_qt(app, lambda: windowed_demo(config))
-
-
-async def windowed_demo(config: ServerConfig, *, stop: asyncio.Event | None = None) -> int:
-    """Server and console in this process's qasync loop, the kiosk in a process of its own
-    (its video and screens get the other core) on the left half of the screen, drawn at 70 %
-    so both of its panes fit; until the clerk closes the console, the kiosk window is
-    closed, Ctrl+C, or ``stop`` is set."""
-    from center.console.app import console_session
-
-    url, data = await _prepare(config)
-    runner = await _serve(config, url, handle_signals=False)
-    kiosk_area, console_area = _demo_areas()
-    env = dict(os.environ)
-    env["QT_SCALE_FACTOR"] = str(KIOSK_SCALE)
-    env["VWINDOW_KIOSK_GEOMETRY"] = ",".join(
-        str(round(value / KIOSK_SCALE))
-        for value in (kiosk_area[0], kiosk_area[1], kiosk_area[2], kiosk_area[3])
-    )
-    kiosk = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *("-m", "vwindow", "kiosk", "--demo", "--server", url),
-        *("--credential-file", str(config.data_dir / "kiosk.credential")),
-        env=env,
-        stdin=asyncio.subprocess.DEVNULL,
-    )
-    tasks: list[asyncio.Task[Any]] = []
-    try:
-        _print_welcome(url, config, data, windows=True)
-        tasks = [
-            asyncio.ensure_future(kiosk.wait()),
-            asyncio.ensure_future(console_session(url, username=data.clerk_username)),
-        ]
-        if stop is not None:
-            tasks.append(asyncio.ensure_future(stop.wait()))
-        arranging = asyncio.ensure_future(_arrange_console(console_area))
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-        tasks.append(arranging)
-        return 0
-    finally:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        if kiosk.returncode is None:
-            kiosk.terminate()
-            try:
-                await asyncio.wait_for(kiosk.wait(), 10)
-            except TimeoutError:
-                kiosk.kill()
-                await kiosk.wait()
-        await runner.cleanup()
-        from PySide6.QtWidgets import QApplication
-
-        QApplication.closeAllWindows()
-
-
 #: the kiosk's screens are laid out for 1920×1080 panes; in half a desktop they are drawn
 #: smaller so that nothing is cut off
 KIOSK_SCALE = 0.7
+#: how long each screen app has to end by itself after Ctrl+C before it is killed; the whole
+#: demo ends within 5 s
+APP_STOP_S = 3.0
 
 
-def _demo_areas() -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
-    """Where the kiosk and the console go: two screens each, or the halves of one."""
-    from PySide6.QtCore import QRect
-    from PySide6.QtGui import QGuiApplication
+def run_windowed_demo(config: ServerConfig) -> int:
+    """The server in this process; the kiosk and the console each in a process of its own, as
+    on the machines of a real deployment (and no app's work can stall another's loop)."""
 
-    def rect(area: QRect) -> tuple[int, int, int, int]:
-        return area.x(), area.y(), area.width(), area.height()
+    async def main() -> int:
+        stop = asyncio.ensure_future(_until_signalled())
+        try:
+            return await windowed_demo(config, stop=stop)
+        finally:
+            stop.cancel()
 
-    screens = QGuiApplication.screens()
-    if len(screens) > 1:
-        return rect(screens[0].availableGeometry()), rect(screens[1].availableGeometry())
-    x, y, width, height = rect(screens[0].availableGeometry())
-    half = width // 2
-    return (x, y, half, height), (x + half, y, width - half, height)
+    return asyncio.run(main())
 
 
-async def _arrange_console(area: tuple[int, int, int, int]) -> None:
-    """The console's windows as they appear: its login dialog first, then its main window."""
-    from PySide6.QtCore import QRect
-    from PySide6.QtWidgets import QApplication, QDialog
+async def windowed_demo(
+    config: ServerConfig,
+    *,
+    stop: Awaitable[Any] | None = None,
+    app_env: dict[str, str] | None = None,
+) -> int:
+    """Serve, and show the kiosk (left) and the console (right) until either window is
+    closed or ``stop`` is set; then end both apps and the server."""
+    url, data = await _prepare(config)
+    runner = await _serve(config, url, handle_signals=False)
+    env = dict(os.environ, **(app_env or {}))
+    apps: list[asyncio.subprocess.Process] = []
+    waits: list[asyncio.Task[Any]] = []
+    try:
+        apps.append(
+            await _start_app(
+                ("kiosk", "--demo", "--server", url),
+                ("--credential-file", str(config.data_dir / "kiosk.credential")),
+                ("--receipts-dir", str(config.data_dir / "receipts")),
+                env=dict(env, VWINDOW_DEMO_PLACE="left", QT_SCALE_FACTOR=str(KIOSK_SCALE)),
+            )
+        )
+        apps.append(
+            await _start_app(
+                ("console", "--server", url, "--username", data.clerk_username),
+                env=dict(env, VWINDOW_DEMO_PLACE="right"),
+            )
+        )
+        _print_welcome(url, config, data, windows=True)
+        waits = [asyncio.ensure_future(app.wait()) for app in apps]
+        if stop is not None:
+            waits.append(asyncio.ensure_future(stop))
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        return 0
+    finally:
+        for wait in waits:
+            wait.cancel()
+        await asyncio.gather(*(_end_app(app) for app in apps))
+        await runner.cleanup()
 
-    placed: set[int] = set()
-    target = QRect(*area)
-    while True:
-        for widget in QApplication.topLevelWidgets():
-            if id(widget) in placed or not widget.isVisible():
-                continue
-            placed.add(id(widget))
-            if isinstance(widget, QDialog):
-                frame = widget.frameGeometry()
-                frame.moveCenter(target.center())
-                widget.move(frame.topLeft())
-            else:
-                widget.showNormal()
-                widget.setGeometry(target)
-        await asyncio.sleep(0.3)
+
+async def _start_app(*args: tuple[str, ...], env: dict[str, str]) -> asyncio.subprocess.Process:
+    # a session of its own: Ctrl+C in the terminal reaches the demo only, which then ends
+    # each app in order (the kiosk wipes the visit's data on SIGTERM)
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "vwindow",
+        *(part for group in args for part in group),
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+async def _end_app(app: asyncio.subprocess.Process) -> None:
+    if app.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        app.terminate()
+    try:
+        await asyncio.wait_for(app.wait(), APP_STOP_S)
+    except TimeoutError:
+        log.warning("pid %d did not end on SIGTERM within %.0f s: killed", app.pid, APP_STOP_S)
+        with contextlib.suppress(ProcessLookupError):
+            app.kill()
+        await app.wait()

@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import platformdirs
+
 from kiosk.config import DevicesConfig, KioskConfig, KioskConfigError, load_kiosk_config
 from shared.call.media import MediaConfig
 from shared.logs import configure_logging
@@ -39,16 +41,11 @@ def has_display() -> bool:
     )
 
 
-def demo_config(server_url: str, credential_file: Path, data_dir: Path) -> KioskConfig:
-    """A windowed kiosk with simulated card reader and scanner, receipts as PDF files."""
-    return KioskConfig(
-        server=server_url,
-        credential_file=credential_file,
-        devices=dataclasses.replace(
-            SIMULATED, printer=f"pdf:{data_dir / 'receipts' / 'receipt-{case_number}.pdf'}"
-        ),
-        screens=dataclasses.replace(KioskConfig().screens, fullscreen=False, lower=0),
-    )
+def demo_receipts_dir(credential_file: Path | None) -> Path:
+    """Beside the demo's credential (its data dir), else in the user's data dir."""
+    if credential_file is not None:
+        return Path(credential_file).parent / "receipts"
+    return Path(platformdirs.user_data_dir("vwindow")) / "demo" / "receipts"
 
 
 def config_from_args(args: argparse.Namespace) -> KioskConfig:
@@ -62,7 +59,11 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
         changes["credential_file"] = Path(credential_file)
     devices = config.devices
     if getattr(args, "demo", False):
-        devices = SIMULATED
+        # receipts as PDF files where the demo keeps its data (what the README promises)
+        receipts = getattr(args, "receipts_dir", None) or demo_receipts_dir(credential_file)
+        devices = dataclasses.replace(
+            SIMULATED, printer=f"pdf:{Path(receipts) / 'receipt-{case_number}.pdf'}"
+        )
         changes["screens"] = dataclasses.replace(config.screens, fullscreen=False)
     if getattr(args, "camera", ""):
         devices = dataclasses.replace(devices, camera=args.camera)
@@ -126,6 +127,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--server", default=DEFAULT_SERVER)
     parser.add_argument("--credential-file", type=Path)
     parser.add_argument("--demo", action="store_true", help="simulated devices, in a window")
+    parser.add_argument("--receipts-dir", type=Path, help="--demo: where receipts go as PDF")
     parser.add_argument("--camera", default="")
     parser.add_argument("--microphone", default="")
     parser.add_argument("--size", default="640x480")

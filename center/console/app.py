@@ -17,6 +17,7 @@ from center.console.window import ConsoleWindow, LoginDialog
 from shared.signaling_client import LinkRefused
 from shared.ui.i18n import Translations
 from shared.ui.loop import qt_application, run_with_qt
+from shared.ui.placement import demo_area
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +52,13 @@ async def console_session(
     """The login dialog, then the window; returns 0 when the clerk closed it, 1 when they
     gave up logging in, 2 when the server refused the session."""
     async with aiohttp.ClientSession() as http:
+        area = demo_area()
         dialog = LoginDialog(server_url, http, username)
         dialog.show()
+        if area is not None:
+            frame = dialog.frameGeometry()
+            frame.moveCenter(area.center())
+            dialog.move(frame.topLeft())
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
 
         def finished(code: int) -> None:
@@ -67,7 +73,11 @@ async def console_session(
         window = ConsoleWindow(url, staff)
         client = ConsoleClient(url, staff, http, window, options)
         window.attach(client)
-        window.showMaximized()
+        if area is not None:
+            window.setGeometry(area)
+            window.show()
+        else:
+            window.showMaximized()
         try:
             await client.start()
         except (LinkRefused, TimeoutError) as exc:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from kiosk.config import KioskConfigError, ScreensConfig, load_kiosk_config
 from tests.conftest import Seed
 from tests.kiosk_app.helpers import full_server, run_qt
-from vwindow.kiosk_app import DEFAULT_SERVER, config_from_args, demo_config, main, parser
+from vwindow.kiosk_app import DEFAULT_SERVER, config_from_args, main, parser
 
 FULL = """
 [kiosk]
@@ -110,10 +110,18 @@ def test_a_missing_credential_says_to_enroll(tmp_path: Path) -> None:
         config_from_args(args).credential()
 
 
-def test_demo_config(tmp_path: Path) -> None:
-    config = demo_config("http://127.0.0.1:1", tmp_path / "k", tmp_path)
-    assert config.devices.card_reader == "simulated" and config.devices.printer.startswith("pdf:")
+def test_demo_kiosk_has_simulated_devices_in_a_window_and_prints_receipts_as_pdf(
+    tmp_path: Path,
+) -> None:
+    credential = tmp_path / "kiosk.credential"
+    args = parser().parse_args(["--demo", "--credential-file", str(credential)])
+    config = config_from_args(args)
+    assert config.devices.card_reader == "simulated" and config.devices.scanner == "simulated"
+    assert config.devices.printer == f"pdf:{tmp_path / 'receipts' / 'receipt-{case_number}.pdf'}"
     assert not config.screens.fullscreen
+    elsewhere = tmp_path / "paper"
+    args = parser().parse_args(["--demo", "--receipts-dir", str(elsewhere)])
+    assert config_from_args(args).devices.printer.startswith(f"pdf:{elsewhere}/")
 
 
 def run_app_process(

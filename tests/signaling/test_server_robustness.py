@@ -11,7 +11,7 @@ import aiohttp
 from sqlalchemy import update
 
 from shared import protocol as p
-from shared.signaling_client import LinkRefused, LinkState, SignalingClient
+from shared.signaling_client import LinkRefused, LinkState, SendPacer, SignalingClient
 from signaling.store.models import StaffSession
 from tests.conftest import Seed, TestServer
 
@@ -236,3 +236,67 @@ async def test_kiosk_of_another_center_is_not_served(
     update = await stranger.expect(p.QueueUpdate)
     assert update.queue.staffed == 0 and update.queue.eta_s is None
     await bob.quiet(p.Ring, 0.2)
+
+
+async def test_the_client_paces_itself_and_holds_after_rate_limited_instead_of_repeating(
+    make_server: Any, database_url: str, seeded: Seed
+) -> None:
+    """A client that sends faster than the server allows (a bug somewhere in an app) is
+    paced below the limit the welcome announced, so nothing is dropped and the server never
+    cuts it off; and one that is told ``rate_limited`` all the same (the limit was not
+    announced, as by an older server) holds its sends and slows down instead of repeating."""
+    server = await make_server(database_url, rate_per_s=5.0, burst=10, flood_close_after=100)
+    inbox: asyncio.Queue[p.ServerMessage] = asyncio.Queue()
+    client = SignalingClient(server.ws_url, seeded.kiosk_credentials[0], inbox.put_nowait)
+
+    async def answered(prefix: str, count: int) -> tuple[set[str], int]:
+        pongs: set[str] = set()
+        limited = 0
+        while len(pongs) < count:
+            try:
+                message = await asyncio.wait_for(inbox.get(), 5.0)
+            except TimeoutError:
+                break  # the rest were dropped
+            if isinstance(message, p.Pong) and (message.ref or "").startswith(prefix):
+                pongs.add(message.ref or "")
+            elif isinstance(message, p.Error) and message.code == p.ErrorCode.RATE_LIMITED:
+                limited += 1
+        return pongs, limited
+
+    try:
+        client.start()
+        welcome = await client.wait_connected()
+        assert (welcome.rate_per_s, welcome.burst) == (5.0, 10)
+        for n in range(30):
+            await client.send(p.Ping(id=f"paced-{n}"))
+        paced, limited = await answered("paced-", 30)
+        assert (len(paced), limited) == (30, 0)
+
+        client.pacer = SendPacer()  # as if the welcome had not said
+        for n in range(80):
+            await client.send(p.Ping(id=f"first-{n}"))
+        first, limited = await answered("first-", 80)
+        assert limited >= 1 and client.pacer.rate < client.pacer.full_rate
+        assert client.state == LinkState.CONNECTED
+        assert len(first) >= 10
+        # held, and slower from then on: what it sends now arrives
+        await client.send(p.Ping(id="then"))
+        then, _ = await answered("then", 1)
+        assert then == {"then"}
+    finally:
+        await client.close()
+        await server.stop()
+
+
+def test_the_pacer_lets_a_burst_through_then_spaces_sends_and_holds_after_a_refusal() -> None:
+    pacer = SendPacer(rate_per_s=10.0, burst=3)
+    assert [pacer.wait_s(100.0) for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert 0.09 <= pacer.wait_s(100.0) <= 0.11
+    assert pacer.wait_s(100.15) == 0.0
+    held = pacer.limited(100.15)
+    assert 0.5 <= held <= 1.0 and pacer.rate == 5.0
+    assert abs(pacer.wait_s(100.15) - held) < 1e-9
+    second = pacer.limited(100.2)
+    assert second <= 2.0 and pacer.rate == 2.5
+    # quiet for longer than 30 s: the full pace again
+    assert pacer.wait_s(140.0) == 0.0 and pacer.rate == 10.0
