@@ -140,7 +140,14 @@ class DeviceManager:
                 ),
             )
             if self.card_reader is not None:
-                self.card_reader.watch(self._card_changed)
+                try:
+                    self.card_reader.watch(self._card_changed)
+                except DeviceError as exc:
+                    # e.g. no PC/SC service yet: the reader counts as missing, tried again
+                    reader, self.card_reader = self.card_reader, None
+                    self._set_status(DeviceKind.CARD_READER, config.card_reader, False, exc.reason)
+                    with contextlib.suppress(Exception):
+                        await reader.close()
         if self.scanner is None and config.scanner:
             self.scanner = self._try(
                 DeviceKind.SCANNER, config.scanner, lambda: open_scanner(config.scanner)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from kiosk.config import DevicesConfig
 from kiosk.devices.base import DeviceKind
 from kiosk.devices.manager import DeviceManager, discover
@@ -38,5 +42,21 @@ async def test_manager_opens_configured_devices_and_reports_missing_ones() -> No
         manager.on_card(events.append)
         manager.card_reader.insert()  # type: ignore[attr-defined]
         assert events == [True] and manager.card_present
+    finally:
+        await manager.close()
+
+
+async def test_a_pcsc_reader_without_its_service_counts_as_missing_and_the_manager_starts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No pcscd (not started yet, or crashed): the kiosk starts with the reader missing
+    and says why, instead of failing at start."""
+    monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(tmp_path / "no-pcscd.comm"))
+    manager = DeviceManager(DevicesConfig(card_reader="pcsc"), retry_s=60)
+    await manager.start()
+    try:
+        status = manager.status[DeviceKind.CARD_READER]
+        assert not status.ok and status.reason
+        assert manager.card_reader is None
     finally:
         await manager.close()
