@@ -19,6 +19,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 
 from kiosk.config import KioskConfig, ScreensConfig
+from kiosk.devices.cards.simulated import SimulatedCardReader
 from kiosk.devices.manager import DeviceManager
 from kiosk.ui import view_api as v
 from kiosk.ui.controller import ControllerOptions, KioskController
@@ -127,12 +128,32 @@ class KioskApp:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(signum, self.stop)
         await self.devices.start()
+        self._offer_demo_card()
         await self.controller.start()
         self.view.set_language(self.config.screens.language)
         self.view.set_elderly_mode(self.config.screens.elderly)
         show = getattr(self.view, "show", None)
         if callable(show):
             show()
+
+    def _offer_demo_card(self) -> None:
+        """With the simulated card reader (``--demo``) the screens get a control to put the
+        demo ID card on and take it off, so one person can play the whole visit; the card
+        is then read as any card is, through the reader."""
+        reader = self.devices.card_reader
+        offer = getattr(self.view, "offer_demo_card", None)
+        show = getattr(self.view, "show_demo_card", None)
+        if not isinstance(reader, SimulatedCardReader) or not callable(offer):
+            return
+        loop = asyncio.get_running_loop()
+
+        def card_moved(present: bool) -> None:
+            # the reader reports on the thread that moved the card: shown on the loop's
+            if callable(show):
+                loop.call_soon_threadsafe(show, present)
+
+        self.devices.on_card(card_moved)
+        offer(lambda on: reader.insert() if on else reader.remove())
 
     async def wait(self) -> int:
         """Until stopped, or until the server refuses this kiosk for good (exit status 3)."""

@@ -61,6 +61,7 @@ from kiosk.ui.widgets.text import TextButton, TextLabel, set_role
 from kiosk.ui.widgets.video_pane import VideoPane
 from shared.catalog import CatalogItem
 from shared.ui.i18n import DEFAULT_LANGUAGE, Translations, normalise_language
+from shared.ui.placement import demo_area
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,20 @@ BACK_KEYS: dict[flow.Screen, str] = {
     flow.Screen.WAITING: "waiting.leave",
     flow.Screen.RATING: "rating.skip",
 }
+#: what the footer's back button does, per state, for a screen reader
+BACK_DESCRIPTIONS: dict[flow.Screen, str] = {
+    flow.Screen.MATERIALS: "a11y.back_step",
+    flow.Screen.CARD: "a11y.back_step",
+    flow.Screen.WAITING: "a11y.leave_queue",
+    flow.Screen.RATING: "a11y.skip_rating",
+}
+#: the key that puts the demo ID card on the simulated reader or takes it off
+DEMO_CARD_KEY = Qt.Key.Key_F9
+#: the demo card control looks like no part of a real kiosk
+DEMO_CARD_STYLE = (
+    "QPushButton { background: #ffd166; color: #1a2433; border: 4px dashed #1a2433;"
+    " border-radius: 16px; padding: 0px 28px; font-weight: bold; }"
+)
 #: where 办不成事 is always reachable
 CANNOT_BE_DONE_STATES = frozenset({flow.Screen.IN_CALL, flow.Screen.RECEIPT, flow.Screen.RATING})
 
@@ -116,6 +131,8 @@ class KioskWindow(QWidget):
         self.on_close_request: Callable[[], None] | None = None
         #: the window's new size, for a layout that follows its shape
         self.on_resize: Callable[[int, int], None] | None = None
+        #: keys that do something (the demo's card key); every other key is swallowed
+        self.key_actions: dict[int, Callable[[], None]] = {}
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.exit_allowed:
@@ -133,6 +150,9 @@ class KioskWindow(QWidget):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         event.accept()
+        action = self.key_actions.get(event.key())
+        if action is not None and not event.isAutoRepeat():
+            action()
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride:
@@ -143,13 +163,14 @@ class KioskWindow(QWidget):
 
 
 def _demo_geometry() -> tuple[int, int, int, int] | None:
-    """``VWINDOW_KIOSK_GEOMETRY=x,y,width,height``: where ``vwindow demo`` puts a windowed
-    kiosk (beside the console); ignored in kiosk mode."""
+    """Where ``vwindow demo`` puts a windowed kiosk (beside the console; ignored in kiosk
+    mode): ``VWINDOW_KIOSK_GEOMETRY=x,y,width,height``, or the demo's half of the screen."""
     raw = os.environ.get("VWINDOW_KIOSK_GEOMETRY", "")
     try:
         x, y, width, height = (int(part) for part in raw.split(","))
     except ValueError:
-        return None
+        area = demo_area()
+        return None if area is None else (area.x(), area.y(), area.width(), area.height())
     return x, y, width, height
 
 
@@ -264,13 +285,16 @@ class UpperPane(QWidget):
         self.info = info
         self.center.addWidget(info)
         self.remote = VideoPane()
+        self.remote.set_name_key("a11y.clerk_video")
         self.center.addWidget(self.remote)
         layout.addWidget(self.center, 1)
         self.local = VideoPane(background="#22354d", mirrored=True)
+        self.local.set_name_key("a11y.own_video")
         self.remote.set_inset(self.local)
         self.local.setVisible(False)
         #: an invited third party (a department's expert), shown while in the call
         self.guest = VideoPane(background="#22354d")
+        self.guest.set_name_key("a11y.guest_video")
         self.remote.set_top_inset(self.guest)
         self.guest.setVisible(False)
         self.guest_name: str | None = None
@@ -397,6 +421,14 @@ class LowerPane(QWidget):
         header_layout.setSpacing(20)
         self.step = TextLabel("upper.title", "title")
         header_layout.addWidget(self.step, 1)
+        # only in the demo (a simulated card reader): put the demo ID card on, take it off
+        self.demo_card = TextButton("demo.card.put", "demo")
+        self.demo_card.describe("a11y.demo_card")
+        self.demo_card.setStyleSheet(DEMO_CARD_STYLE)
+        self.demo_card.setMinimumHeight(96)
+        self.demo_card.setProperty(NO_TOUCH, True)
+        self.demo_card.setVisible(False)
+        header_layout.addWidget(self.demo_card)
         self.countdown_text = TextLabel("countdown.back_home", "body", wrap=False)
         self.ring = CountdownRing()
         self.ring.set_colors("#ffffff", QColor(255, 255, 255, 70))
@@ -425,11 +457,13 @@ class LowerPane(QWidget):
         footer_layout = QHBoxLayout(footer)
         footer_layout.setContentsMargins(48, 8, 48, 20)
         self.back = TextButton("common.back", "quiet")
+        self.back.describe("a11y.back_step")
         self.back.setMinimumWidth(260)
         self.back.clicked.connect(lambda _=False: self.report(flow.Back()))
         footer_layout.addWidget(self.back)
         footer_layout.addStretch(1)
         self.cannot_be_done = TextButton("cannot_be_done.button", "")
+        self.cannot_be_done.describe("a11y.cannot_be_done")
         self.cannot_be_done.setMinimumWidth(260)
         footer_layout.addWidget(self.cannot_be_done)
         footer_layout.setSpacing(24)
@@ -484,6 +518,7 @@ class LowerPane(QWidget):
         self.back.setVisible(back is not None)
         if back is not None:
             self.back.show_key(back)
+            self.back.describe(BACK_DESCRIPTIONS.get(state, "a11y.back_step"))
         self.cannot_be_done.setVisible(state in CANNOT_BE_DONE_STATES)
         for shown_page in self.pages.values():
             for action in shown_page.footer_actions:
@@ -567,6 +602,8 @@ class KioskScreens(QObject):
         self.voice = voice if voice is not None else Voice(parent=self)
         self._session: flow.Session | None = None
         self._now = 0.0
+        self._demo_card_put: Callable[[bool], None] | None = None
+        self._demo_card_present = False
         self.upper = UpperPane()
         self.lower = LowerPane(self._emit)
         screens = QGuiApplication.screens()
@@ -597,6 +634,7 @@ class KioskScreens(QObject):
             window.setWindowTitle(text("upper.title"))
             window.on_close_request = lambda: self._report(AdminExitRequested())
         self.lower.admin.pad.entered.connect(self._check_pin)
+        self.lower.demo_card.clicked.connect(lambda _=False: self.toggle_demo_card())
         self._watcher = TouchWatcher(lambda: self.windows, self._emit)
         app.installEventFilter(self._watcher)
         self._apply_theme()
@@ -629,6 +667,7 @@ class KioskScreens(QObject):
     def close(self) -> None:
         """Close for good (after :class:`AdminExitRequested`, or at the app's end)."""
         self._app.removeEventFilter(self._watcher)
+        self.voice.close()
         for window in self.windows:
             window.exit_allowed = True
             window.close()
@@ -723,6 +762,24 @@ class KioskScreens(QObject):
             self._report(LanguageChosen(DEFAULT_LANGUAGE))
 
     # extras beyond the contract ---------------------------------------------------------
+
+    def offer_demo_card(self, put: Callable[[bool], None]) -> None:
+        """The demo's simulated card reader: a control on the touch screen and the F9 key
+        put the demo ID card on (``put(True)``) or take it off (``put(False)``); the
+        reader's own report of the card (:meth:`show_demo_card`) sets what it offers."""
+        self._demo_card_put = put
+        for window in self.windows:
+            window.key_actions[DEMO_CARD_KEY] = self.toggle_demo_card
+        self.lower.demo_card.setVisible(True)
+        self.show_demo_card(self._demo_card_present)
+
+    def show_demo_card(self, present: bool) -> None:
+        self._demo_card_present = present
+        self.lower.demo_card.show_key("demo.card.take" if present else "demo.card.put")
+
+    def toggle_demo_card(self) -> None:
+        if self._demo_card_put is not None:
+            self._demo_card_put(not self._demo_card_present)
 
     @property
     def elderly(self) -> bool:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAccessible, QAccessibleActionInterface, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -22,9 +24,16 @@ from PySide6.QtWidgets import (
 from kiosk import flow
 from kiosk.ui import texts
 from kiosk.ui.screens.choose_item import ChooseItemScreen
+from kiosk.ui.screens.in_call import InCallScreen
+from kiosk.ui.screens.rating import RatingScreen
+from kiosk.ui.screens.waiting import WaitingScreen
 from kiosk.ui.screens.welcome import WelcomeScreen
 from kiosk.ui.theme import ELDERLY, MIN_TOUCH_PX, NORMAL
-from kiosk.ui.view_api import LanguageChosen
+from kiosk.ui.view_api import FormView, LanguageChosen
+from kiosk.ui.widgets.countdown import CountdownRing
+from kiosk.ui.widgets.qr_view import QrView
+from kiosk.ui.widgets.signature_pad import SignaturePad
+from kiosk.ui.widgets.video_pane import VideoPane
 from shared.protocol import EndReason
 
 from .conftest import Kiosk, to_call, to_choose, to_materials, to_waiting
@@ -175,3 +184,189 @@ def test_voice_prompts_follow_the_flow(kiosk: Kiosk) -> None:
     kiosk.view.set_language("en")
     kiosk.view.speak("speak.card")
     assert kiosk.view.voice.spoken[-1] == "Please place your ID card on the reader."
+
+
+# --- what a screen reader (AT-SPI through Qt's bridge) gets -------------------------------
+
+
+def accessible_texts(widget: QWidget) -> tuple[str, str]:
+    """The name and description Qt's accessibility layer gives a screen reader."""
+    face = QAccessible.queryAccessibleInterface(widget)
+    assert face is not None, widget
+    return face.text(QAccessible.Text.Name), face.text(QAccessible.Text.Description)
+
+
+def controls(k: Kiosk) -> list[QWidget]:
+    """What a resident can act on or must see to act, as shown now."""
+    kinds = (QAbstractButton, SignaturePad, CountdownRing, VideoPane, QrView)
+    return [w for w in widgets(k) if isinstance(w, kinds) and w.isVisible()]
+
+
+def press(widget: QWidget, action: str | None = None) -> None:
+    """A screen reader's Press (or ``action``) on ``widget``, no pointer involved."""
+    face = QAccessible.queryAccessibleInterface(widget)
+    assert face is not None
+    actions = face.actionInterface()
+    assert actions is not None, widget
+    wanted = action or QAccessibleActionInterface.pressAction()
+    assert wanted in actions.actionNames()
+    actions.doAction(wanted)
+
+
+def test_every_control_on_every_screen_has_a_name_and_a_description(kiosk: Kiosk) -> None:
+    choose = kiosk.page(flow.Screen.CHOOSE_ITEM)
+    assert isinstance(choose, ChooseItemScreen)
+    in_call = kiosk.page(flow.Screen.IN_CALL)
+    assert isinstance(in_call, InCallScreen)
+    lower = kiosk.view.lower
+
+    def by_search() -> None:
+        kiosk.click(choose.by_search)
+        for letter in "cqhl":
+            kiosk.click(choose.pad.keys[letter.upper()])
+
+    def push_form() -> None:
+        kiosk.send(flow.FormPushed("form-1", "残疾人证挂失补办申请表", True))
+        kiosk.view.set_form(FormView("form-1", "残疾人证挂失补办申请表",
+                                     (("姓名", "王秀英"),), True))
+
+    walk: list[tuple[str, Callable[[], object]]] = [
+        ("welcome", lambda: None),
+        ("admin pad", lower.admin.open),
+        ("admin pad closed", lower.admin.close_pad),
+        ("by department", lambda: to_choose(kiosk)),
+        ("by search", by_search),
+        ("materials", lambda: kiosk.send(flow.ItemChosen(kiosk.item("CL-002")))),
+        ("card", lambda: kiosk.send(flow.MaterialsConfirmed())),
+        ("waiting", lambda: kiosk.send(flow.SkipCard())),
+        ("in call", lambda: kiosk.send(flow.CallStarted("c", "张敏", "3"))),
+        ("page asked", lambda: kiosk.send(flow.PageRequested(note="call.page_requested"))),
+        ("form", push_form),
+        ("corrections", lambda: kiosk.click(in_call.form_panel.correct)),
+        ("cannot be done", lambda: kiosk.click(lower.cannot_be_done)),
+        ("receipt", lambda: kiosk.send(flow.ReceiptReceived("C-1", "https://x/t?c=1",
+                                                            "accepted"))),
+        ("rating", lambda: kiosk.send(flow.ReceiptDone())),
+    ]
+    seen: set[str] = set()
+    for step, action in walk:
+        action()
+        kiosk.qtbot.wait(1)
+        for widget in controls(kiosk):
+            name, description = accessible_texts(widget)
+            assert name.strip(), (step, widget)
+            assert description.strip(), (step, widget, name)
+            seen.add(type(widget).__name__)
+    assert {"TextButton", "FaceButton", "SignaturePad", "CountdownRing", "VideoPane",
+            "QrView"} <= seen
+    # every button, shown or not, says what it does
+    for button in (w for w in widgets(kiosk) if isinstance(w, QAbstractButton)):
+        assert accessible_texts(button)[1].strip(), button
+
+
+def test_item_buttons_are_named_by_their_item_and_faces_by_their_word(kiosk: Kiosk) -> None:
+    to_choose(kiosk)
+    page = kiosk.page(flow.Screen.CHOOSE_ITEM)
+    assert isinstance(page, ChooseItemScreen)
+    kiosk.click(page.by_search)
+    for letter in "CQHLBX":
+        kiosk.click(page.pad.keys[letter])
+    shown = page.grid.shown_items()
+    assert [i.name for i in shown] == ["长期护理保险申请（老年照护统一需求评估）"]
+    for item, button in zip(shown, page.grid.buttons, strict=False):
+        assert accessible_texts(button)[0] == item.name
+    rating = kiosk.page(flow.Screen.RATING)
+    assert isinstance(rating, RatingScreen)
+    words = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
+    assert {level: accessible_texts(face)[0] for level, face in rating.faces.items()} == words
+    # the English screen reads English
+    kiosk.view.set_language("en")
+    assert accessible_texts(rating.faces[5])[0] == texts.text("rating.level.5") != "非常满意"
+    welcome = kiosk.page(flow.Screen.WELCOME)
+    assert isinstance(welcome, WelcomeScreen)
+    assert accessible_texts(welcome.start) == ("Start", "Start a visit")
+
+
+def test_the_press_action_on_start_begins_the_visit(kiosk: Kiosk) -> None:
+    welcome = kiosk.page(flow.Screen.WELCOME)
+    assert isinstance(welcome, WelcomeScreen)
+    assert accessible_texts(welcome.start)[0] == "开始办事"
+    press(welcome.start)
+    kiosk.qtbot.waitUntil(lambda: kiosk.session.state is flow.Screen.CHOOSE_ITEM,
+                          timeout=5000)
+    assert kiosk.events == [flow.Touched()]
+
+
+def test_the_press_action_answers_still_there(kiosk: Kiosk) -> None:
+    to_waiting(kiosk)
+    waiting = kiosk.page(flow.Screen.WAITING)
+    assert isinstance(waiting, WaitingScreen)
+    for _ in range(200):
+        if waiting.still_there.isVisible():
+            break
+        kiosk.advance(10)
+    assert waiting.still_there.isVisible() and kiosk.session.still_there_deadline is not None
+    press(waiting.still_button)
+    kiosk.qtbot.waitUntil(lambda: kiosk.session.still_there_deadline is None, timeout=5000)
+    assert kiosk.session.state is flow.Screen.WAITING
+
+
+def test_painted_texts_are_readable(kiosk: Kiosk) -> None:
+    to_choose(kiosk)
+    ring = kiosk.view.lower.ring
+    name = accessible_texts(ring)[0]
+    assert name == f"还剩 {ring.seconds} 秒"
+    kiosk.advance(5)
+    assert accessible_texts(ring)[0] == f"还剩 {ring.seconds} 秒" != name
+    # the clerk's picture says what it is waiting for
+    to_call_from_choose(kiosk)
+    remote = kiosk.view.upper.remote
+    assert accessible_texts(remote) == ("工作人员的视频", texts.text("status.connecting"))
+    frame = QImage(64, 48, QImage.Format.Format_RGB32)
+    frame.fill(0xFF336699)
+    kiosk.view.set_remote_frame(frame)
+    assert accessible_texts(remote) == ("工作人员的视频", "视频画面")
+    # status line, call quality and the reconnecting notice are labels a reader reads
+    kiosk.send(flow.CallState(reconnecting=True))
+    assert accessible_texts(kiosk.view.upper.status)[0] == texts.text("status.reconnecting")
+
+
+def to_call_from_choose(k: Kiosk) -> None:
+    k.send(flow.ItemChosen(k.item("CL-002")))
+    k.send(flow.MaterialsConfirmed())
+    k.send(flow.SkipCard())
+    k.send(flow.CallStarted("c", "张敏", "3"))
+    assert k.session.state is flow.Screen.IN_CALL
+
+
+def test_the_toggle_action_on_a_checkable_button_acts_as_a_tap(kiosk: Kiosk) -> None:
+    toggle = QAccessibleActionInterface.toggleAction()
+    to_choose(kiosk)
+    page = kiosk.page(flow.Screen.CHOOSE_ITEM)
+    assert isinstance(page, ChooseItemScreen)
+    names = list(page.department_buttons)
+    second = page.department_buttons[names[1]]
+    press(second, toggle)
+    kiosk.qtbot.waitUntil(lambda: page.grid.items == page._groups[names[1]], timeout=5000)
+    assert second.isChecked() and not page.department_buttons[names[0]].isChecked()
+    # the mode chips are a button group: Toggle switches to the letter pad
+    press(page.by_search, toggle)
+    kiosk.qtbot.waitUntil(lambda: page.sidebar.currentWidget() is page.pad, timeout=5000)
+    kiosk.send(flow.ItemChosen(kiosk.item("CL-002")))
+    kiosk.send(flow.MaterialsConfirmed())
+    kiosk.send(flow.SkipCard())
+    kiosk.send(flow.CallStarted("c", "张敏", "3"))
+    kiosk.send(flow.CallEnded(EndReason.HANGUP))
+    rating = kiosk.page(flow.Screen.RATING)
+    assert isinstance(rating, RatingScreen)
+    press(rating.faces[4], toggle)
+    kiosk.qtbot.waitUntil(lambda: rating.submit.isEnabled(), timeout=5000)
+    assert rating.level() == 4
+    reason = rating.reasons["rating.reason.clear"]
+    press(reason, toggle)
+    kiosk.qtbot.waitUntil(lambda: reason.isChecked(), timeout=5000)
+    press(reason, toggle)
+    kiosk.qtbot.waitUntil(lambda: not reason.isChecked(), timeout=5000)
+    press(rating.submit)
+    kiosk.qtbot.waitUntil(lambda: kiosk.session.state is flow.Screen.GOODBYE, timeout=5000)
+    assert flow.RatingGiven(4, ()) in kiosk.events

@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import logging
-import socket
-import threading
-import time
-from pathlib import Path
-from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, QSize
@@ -15,7 +10,7 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.voice import Voice, speechd_answers
+from kiosk.ui.voice import Voice
 from kiosk.ui.widgets.countdown import CountdownRing
 from kiosk.ui.widgets.video_pane import VideoPane, fit_rect
 
@@ -56,69 +51,25 @@ def test_the_ring_repaints_only_on_change(qtbot: QtBot) -> None:
     assert ring.seconds == 0
 
 
-def test_the_voice_speaks_through_an_engine(qapp: QApplication) -> None:
+def test_the_voice_speaks_through_an_engine(qapp: QApplication, qtbot: QtBot) -> None:
     voice = Voice(engine="mock")
-    assert voice.available
-    voice.say("请把身份证放在读卡器上。")
-    assert voice.spoken == ["请把身份证放在读卡器上。"]
+    try:
+        voice.say("请把身份证放在读卡器上。")
+        assert voice.spoken == ["请把身份证放在读卡器上。"]
+        # the engine starts on the voice's own thread
+        qtbot.waitUntil(lambda: voice.available, timeout=10_000)
+    finally:
+        voice.close()
 
 
 def test_without_a_voice_the_kiosk_is_silent_and_says_why(
-    qapp: QApplication, caplog: pytest.LogCaptureFixture
+    qapp: QApplication, qtbot: QtBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="kiosk.ui.voice")
     voice = Voice(engine="no-such-engine")
-    voice.say("您好")  # never raises, never blocks
-    assert not voice.available
-    assert "voice prompts off" in caplog.text
-
-
-def _unix_server(path: Path, answer: bytes | None) -> threading.Thread:
-    """A stand-in speech-dispatcher socket: answers the greeting, or accepts and says nothing."""
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(str(path))
-    listener.listen(4)
-
-    def serve() -> None:
-        with listener:
-            listener.settimeout(5)
-            held = []
-            try:
-                while True:
-                    conn, _ = listener.accept()
-                    held.append(conn)
-                    if answer is not None:
-                        conn.recv(256)
-                        conn.sendall(answer)
-            except OSError:
-                pass
-            for conn in held:
-                conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    return thread
-
-
-def test_a_speech_dispatcher_that_never_answers_cannot_freeze_the_kiosk(
-    qapp: QApplication, qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    caplog.set_level(logging.INFO, logger="kiosk.ui.voice")
-    wedged, answering = tmp_path / "wedged.sock", tmp_path / "ok.sock"
-    _unix_server(wedged, None)
-    _unix_server(answering, b"208 OK CLIENT NAME SET\r\n")
-    assert speechd_answers(answering)
-    started = time.monotonic()
-    assert not speechd_answers(wedged, timeout=0.3)
-    assert time.monotonic() - started < 2
-    # the kiosk's voice: the probe runs off the UI thread, prompts meanwhile are silent
-    monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{wedged}")
-    monkeypatch.setattr("kiosk.ui.voice.shutil.which", lambda _: None)
-    voice = Voice(engine="speechd")
-    started = time.monotonic()
-    voice.prepare()
-    voice.say("您好")
-    assert time.monotonic() - started < 0.5
-    qtbot.waitUntil(lambda: "speech-dispatcher does not answer" in caplog.text, timeout=5000)
-    assert not voice.available
+    try:
+        voice.say("您好")  # never raises, never blocks
+        qtbot.waitUntil(lambda: "voice prompts off" in caplog.text, timeout=10_000)
+        assert not voice.available
+    finally:
+        voice.close()

@@ -3,13 +3,14 @@ the item permits it, and a plain message with the way forward when the reader fa
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEasingCurve, QRectF, QSize, Qt, QVariantAnimation
+from PySide6.QtCore import QEasingCurve, QEvent, QRectF, QSize, Qt, QVariantAnimation
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk import flow
 from kiosk.ui.screens.base import Emit, ScreenPage
-from kiosk.ui.widgets.text import TextButton, TextLabel, set_role
+from kiosk.ui.texts import text
+from kiosk.ui.widgets.text import TextButton, TextLabel, set_accessible, set_role
 
 
 class CardAnimation(QWidget):
@@ -26,6 +27,15 @@ class CardAnimation(QWidget):
         self.animation.setLoopCount(-1)
         self.animation.setEasingCurve(QEasingCurve.Type.InOutCubic)
         self.animation.valueChanged.connect(self._moved)
+        self._describe()
+
+    def _describe(self) -> None:
+        set_accessible(self, text("a11y.card_animation"), text("card.hint"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     def _moved(self, value: object) -> None:
         self._progress = float(value) if isinstance(value, float | int) else 0.0
@@ -102,11 +112,13 @@ class CardScreen(ScreenPage):
         right.addWidget(self.problem)
         self.go_on = TextButton("card.continue", "primary")
         self.go_on.setMinimumHeight(120)
+        self.go_on.describe("a11y.card_continue")
         self.go_on.clicked.connect(lambda _=False: self.report(flow.SkipCard()))
         self.go_on.setVisible(False)
         right.addWidget(self.go_on)
         right.addStretch(1)
         self.skip = TextButton("card.skip", "")
+        self.skip.describe("a11y.card_skip")
         self.skip.clicked.connect(lambda _=False: self.report(flow.SkipCard()))
         right.addWidget(self.skip)
         layout.addLayout(right, 1)

@@ -66,15 +66,18 @@ class ItemGrid(QWidget):
         for index in range(ITEMS_PER_PAGE):
             button = TextButton("", "", wrap=True)
             button.setMinimumHeight(130)
+            button.describe("a11y.item")
             button.clicked.connect(lambda _=False, i=index: self._chosen(i))
             grid.addWidget(button, index // 2, index % 2)
             self.buttons.append(button)
         layout.addLayout(grid, 1)
         paging = QHBoxLayout()
         self.prev = TextButton("common.prev_page", "quiet")
+        self.prev.describe("a11y.prev_page")
         self.prev.clicked.connect(lambda _=False: self.turn(-1))
         self.page_label = TextLabel("", "small", align=Qt.AlignmentFlag.AlignCenter)
         self.next = TextButton("common.next_page", "quiet")
+        self.next.describe("a11y.next_page")
         self.next.clicked.connect(lambda _=False: self.turn(1))
         paging.addWidget(self.prev)
         paging.addWidget(self.page_label, 1)
@@ -155,14 +158,17 @@ class LetterPad(QWidget):
         for index, letter in enumerate(LETTERS):
             button = TextButton("", "key")
             button.show_raw(letter)
+            button.describe("a11y.letter")
             button.clicked.connect(lambda _=False, c=letter: self.type(c))
             grid.addWidget(button, index // COLUMNS, index % COLUMNS)
             self.keys[letter] = button
         last_row = len(LETTERS) // COLUMNS
         delete = TextButton("choose.delete", "quiet")
+        delete.describe("a11y.delete_letter")
         delete.clicked.connect(self.delete)
         grid.addWidget(delete, last_row, COLUMNS - 4, 1, 2)
         clear = TextButton("choose.clear", "quiet")
+        clear.describe("a11y.clear_query")
         clear.clicked.connect(self.clear)
         grid.addWidget(clear, last_row, COLUMNS - 2, 1, 2)
         self.keys["delete"], self.keys["clear"] = delete, clear
@@ -172,6 +178,7 @@ class LetterPad(QWidget):
         for index, word in enumerate(KEYWORDS):
             chip = TextButton("", "chip")
             chip.show_raw(word)
+            chip.describe("a11y.keyword")
             chip.clicked.connect(lambda _=False, w=word: self.set_query(w))
             chips.addWidget(chip, index // 4, index % 4)
             self.keys[word] = chip
@@ -214,12 +221,15 @@ class ChooseItemScreen(ScreenPage):
         self.title = TextLabel("choose.title", "title")
         top.addWidget(self.title, 1)
         self.home = TextButton("footer.home", "quiet")
+        self.home.describe("a11y.home")
         self.home.clicked.connect(lambda _=False: self.report(flow.Back()))
         top.addWidget(self.home)
         top.addSpacing(24)
         self.mode_group = QButtonGroup(self)
         self.by_department = TextButton("choose.by_department", "chip")
         self.by_search = TextButton("choose.search", "chip")
+        self.by_department.describe("a11y.by_department")
+        self.by_search.describe("a11y.by_search")
         for index, button in enumerate((self.by_department, self.by_search)):
             button.setCheckable(True)
             button.setMinimumWidth(240)
@@ -262,6 +272,7 @@ class ChooseItemScreen(ScreenPage):
             if not button.key:
                 button.show_raw(name)
             button.setCheckable(True)
+            button.describe("a11y.department")
             button.clicked.connect(lambda _=False, n=name: self.show_department(n))
             self.department_group.addButton(button)
             self.department_layout.addWidget(button)

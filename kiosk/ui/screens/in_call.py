@@ -130,14 +130,17 @@ class FormPanel(QWidget):
         right.addWidget(self.pad, 1)
         row = QHBoxLayout()
         self.clear = TextButton("form.clear", "")
+        self.clear.describe("a11y.sign_clear")
         self.clear.clicked.connect(lambda _=False: self.pad.clear())
         row.addWidget(self.clear)
         self.correct = TextButton("form.correct", "")
+        self.correct.describe("a11y.correct")
         self.correct.clicked.connect(lambda _=False: self.show_corrections(True))
         row.addWidget(self.correct)
         right.addLayout(row)
         self.confirm = TextButton("form.confirm_sign", "primary")
         self.confirm.setMinimumHeight(120)
+        self.confirm.describe("a11y.confirm_form")
         self.confirm.clicked.connect(lambda _=False: self._confirm())
         right.addWidget(self.confirm)
 
@@ -149,10 +152,12 @@ class FormPanel(QWidget):
         self.correction_buttons: dict[str, TextButton] = {}
         for key in CORRECTION_REASONS:
             button = TextButton(key, "chip")
+            button.describe("a11y.correction")
             button.clicked.connect(lambda _=False, k=key: self._correction(k))
             corrections_layout.addWidget(button)
             self.correction_buttons[key] = button
         back = TextButton("common.back", "quiet")
+        back.describe("a11y.back_to_sign")
         back.clicked.connect(lambda _=False: self.show_corrections(False))
         corrections_layout.addWidget(back)
         self.correction_buttons["back"] = back
@@ -278,6 +283,7 @@ class InCallScreen(ScreenPage):
         layout.addWidget(self.strip)
         self.hang_up = TextButton("in_call.hang_up", "danger")
         self.hang_up.setProperty("scale", "wide")
+        self.hang_up.describe("a11y.hang_up")
         self.hang_up.clicked.connect(lambda _=False: self.report(flow.HangUpPressed()))
         self.footer_actions = [self.hang_up]
 

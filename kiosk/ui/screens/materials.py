@@ -44,6 +44,7 @@ class MaterialsScreen(ScreenPage):
         layout.addWidget(self.time_limit)
         self.confirm = TextButton("materials.confirm", "primary")
         self.confirm.setProperty("scale", "large")
+        self.confirm.describe("a11y.materials_confirm")
         self.confirm.clicked.connect(lambda _=False: self.report(flow.MaterialsConfirmed()))
         self.footer_actions = [self.confirm]
         self.rows: list[TextLabel] = []

@@ -96,11 +96,13 @@ class CannotBeDonePanel(Scrim):
         for index, key in enumerate(flow.CANNOT_BE_DONE_REASONS):
             button = TextButton(key, "chip")
             button.setMinimumHeight(100)
+            button.describe("a11y.cannot_reason")
             button.clicked.connect(lambda _=False, k=key: self._chosen(k))
             grid.addWidget(button, index // 2, index % 2)
             self.reasons[key] = button
         layout.addLayout(grid)
         self.cancel = TextButton("common.cancel", "quiet")
+        self.cancel.describe("a11y.cancel")
         self.cancel.clicked.connect(self.hide)
         layout.addWidget(self.cancel, 0, Qt.AlignmentFlag.AlignRight)
         outer.addWidget(panel)

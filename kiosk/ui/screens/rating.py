@@ -50,11 +50,13 @@ class RatingScreen(ScreenPage):
         for key in REASONS:
             chip = TextButton(key, "chip")
             chip.setCheckable(True)
+            chip.describe("a11y.reason")
             chips.addWidget(chip)
             self.reasons[key] = chip
         layout.addLayout(chips)
         self.submit = TextButton("rating.submit", "primary")
         self.submit.setProperty("scale", "wide")
+        self.submit.describe("a11y.submit_rating")
         self.submit.clicked.connect(lambda _=False: self._submit())
         self.footer_actions = [self.submit]
         self._update()

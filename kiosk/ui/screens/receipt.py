@@ -57,9 +57,11 @@ class ReceiptScreen(ScreenPage):
         layout.addLayout(body, 1)
         self.print = TextButton("receipt.print", "")
         self.print.setProperty("scale", "wide")
+        self.print.describe("a11y.print")
         self.print.clicked.connect(lambda _=False: self.report(flow.PrintRequested()))
         self.done = TextButton("receipt.done", "primary")
         self.done.setProperty("scale", "wide")
+        self.done.describe("a11y.receipt_done")
         self.done.clicked.connect(lambda _=False: self.report(flow.ReceiptDone()))
         self.footer_actions = [self.print, self.done]
 

@@ -54,7 +54,12 @@ class WaitingScreen(ScreenPage):
         still_layout.addWidget(self.still_text, 1)
         self.still_button = TextButton("waiting.still_there_button", "primary")
         self.still_button.setMinimumSize(360, 120)
-        # the press itself is the Touched the flow waits for; nothing more to send
+        self.still_button.describe("a11y.still_there")
+        # a finger's press is the Touched the flow waits for (the window's watcher), and
+        # the question is gone; a screen reader's Press action clicks with no press at all
+        self.still_button.clicked.connect(
+            lambda _=False: self.report(flow.Touched()) if self.still_there.isVisible() else None
+        )
         still_layout.addWidget(self.still_button)
         self.still_there.setVisible(False)
         layout.addWidget(self.still_there)

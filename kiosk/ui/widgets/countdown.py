@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QWidget
 
+from kiosk.ui.texts import text
 from kiosk.ui.theme import FONT_FAMILY
+from kiosk.ui.widgets.text import set_accessible
 
 
 class CountdownRing(QWidget):
@@ -20,6 +22,7 @@ class CountdownRing(QWidget):
         self._track = QColor(255, 255, 255, 70)
         self.setFixedSize(96, 96)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._describe()
 
     @property
     def seconds(self) -> int:
@@ -40,8 +43,21 @@ class CountdownRing(QWidget):
         # repaint only when what is drawn changes (whole seconds, 1/100 of the ring)
         if seconds == self._seconds and abs(fraction - self._fraction) < 0.01:
             return
-        self._seconds, self._fraction = seconds, fraction
+        if seconds != self._seconds:
+            self._seconds = seconds
+            self._describe()
+        self._fraction = fraction
         self.update()
+
+    def _describe(self) -> None:
+        # the seconds are painted: a screen reader reads them from the name
+        set_accessible(self, text("a11y.countdown", seconds=self._seconds),
+                       text("a11y.countdown_hint"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     def sizeHint(self) -> QSize:
         return self.size()

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from kiosk.ui.texts import text
+from kiosk.ui.widgets.text import KioskButton, set_accessible
 
 #: level → face colour (green for pleased … red for displeased)
 FACE_COLORS = {5: "#1e7d3a", 4: "#4a9a2f", 3: "#b07d00", 2: "#c9561b", 1: "#b3261e"}
 
 
-class FaceButton(QPushButton):
+class FaceButton(KioskButton):
     def __init__(self, level: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.level = level
@@ -22,6 +23,16 @@ class FaceButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(QSize(150, 200))
         self._label_px = 30
+        self._describe()
+
+    def _describe(self) -> None:
+        # the word is painted: a screen reader gets it as the button's name
+        set_accessible(self, text(f"rating.level.{self.level}"), text("a11y.face"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     def set_label_px(self, px: int) -> None:
         self._label_px = px

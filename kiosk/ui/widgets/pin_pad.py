@@ -29,6 +29,7 @@ class PinPad(QWidget):
         for index, digit in enumerate("123456789"):
             button = TextButton("", "key")
             button.show_raw(digit)
+            button.describe("a11y.pin_digit")
             button.clicked.connect(lambda _=False, d=digit: self.press(d))
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[digit] = button
@@ -36,8 +37,11 @@ class PinPad(QWidget):
         delete.clicked.connect(self.delete)
         zero = TextButton("", "key")
         zero.show_raw("0")
+        zero.describe("a11y.pin_digit")
+        delete.describe("a11y.pin_delete")
         zero.clicked.connect(lambda _=False: self.press("0"))
         ok = TextButton("common.ok", "primary")
+        ok.describe("a11y.pin_ok")
         ok.clicked.connect(lambda _=False: self.entered.emit(self._digits))
         grid.addWidget(delete, 3, 0)
         grid.addWidget(zero, 3, 1)
@@ -47,6 +51,7 @@ class PinPad(QWidget):
             button.setMinimumSize(150, 100)
         layout.addLayout(grid)
         cancel = TextButton("common.cancel", "quiet")
+        cancel.describe("a11y.cancel")
         cancel.clicked.connect(self.cancelled.emit)
         self.buttons["cancel"] = cancel
         layout.addWidget(cancel)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import qrcode
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QWidget
+
+from kiosk.ui.texts import text
+from kiosk.ui.widgets.text import set_accessible
 
 
 def qr_image(payload: str, box_px: int = 8, border: int = 4) -> QImage:
@@ -36,6 +39,15 @@ class QrView(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setFixedSize(side_px, side_px)
         self.setStyleSheet("background: #ffffff;")
+        self._describe()
+
+    def _describe(self) -> None:
+        set_accessible(self, text("a11y.qr"), text("a11y.qr_hint"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     @property
     def payload(self) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from kiosk.ui.texts import text
+from kiosk.ui.widgets.text import set_accessible
 
 Stroke = tuple[tuple[float, float, int], ...]
 
@@ -29,6 +32,15 @@ class SignaturePad(QWidget):
         self._pen = QPen(QColor("#000000"), 5.0, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                          Qt.PenJoinStyle.RoundJoin)
         self._border = QColor("#1d5fb8")
+        self._describe()
+
+    def _describe(self) -> None:
+        set_accessible(self, text("a11y.signature_pad"), text("a11y.signature_pad_hint"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     @property
     def is_empty(self) -> bool:

@@ -6,7 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from kiosk.ui.widgets.text import TextLabel, set_role
+from kiosk.ui.texts import text
+from kiosk.ui.widgets.text import TextLabel, set_accessible, set_role
 
 THUMB_WIDTH = 200
 THUMB_HEIGHT = 260
@@ -28,6 +29,7 @@ class PageThumbnail(QWidget):
         scaled = image.scaled(THUMB_WIDTH - 8, THUMB_HEIGHT - 8, Qt.AspectRatioMode.KeepAspectRatio,
                               Qt.TransformationMode.SmoothTransformation)
         self.picture.setPixmap(QPixmap.fromImage(scaled))
+        set_accessible(self.picture, label, text("a11y.page"))
         layout.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
         self.caption = TextLabel("", "small", align=Qt.AlignmentFlag.AlignCenter)
         self.caption.show_raw(label)

@@ -3,11 +3,13 @@ scaling per frame (the frame arrives already near the shown size), one drawImage
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QWidget
 
+from kiosk.ui.texts import text
 from kiosk.ui.theme import FONT_FAMILY
+from kiosk.ui.widgets.text import set_accessible
 
 
 def fit_rect(image: QSize, area: QRect) -> QRect:
@@ -37,6 +39,24 @@ class VideoPane(QWidget):
         self._inset: QWidget | None = None
         self._top_inset: QWidget | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        #: whose picture this is (a key of ``kiosk.ui.texts``), for a screen reader
+        self._name_key = ""
+        self._describe()
+
+    def set_name_key(self, key: str) -> None:
+        self._name_key = key
+        self._describe()
+
+    def _describe(self) -> None:
+        # the placeholder is painted: while it shows, a screen reader reads it
+        waiting = self._image is None and self._placeholder
+        set_accessible(self, text(self._name_key) if self._name_key else "",
+                       self._placeholder if waiting else text("a11y.video"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self._describe()
+        super().changeEvent(event)
 
     def set_inset(self, inset: QWidget) -> None:
         """A child kept in the bottom-right corner at a fifth of the width (the resident's
@@ -74,16 +94,21 @@ class VideoPane(QWidget):
     def set_placeholder(self, value: str) -> None:
         if value != self._placeholder:
             self._placeholder = value
+            self._describe()
             if self._image is None:
                 self.update()
 
     def set_frame(self, image: QImage) -> None:
+        first = self._image is None
         self._image = image
+        if first:
+            self._describe()
         self.update()
 
     def clear(self) -> None:
         if self._image is not None:
             self._image = None
+            self._describe()
             self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
