@@ -93,7 +93,7 @@ def test_demo_with_a_display_opens_the_kiosk_and_the_console(tmp_path: Path) -> 
         demo.send_signal(signal.SIGINT)
         asked = time.monotonic()
         assert demo.wait(30) == 0
-        # 5 s by design (3 s for each app to end, then killed); a loaded machine gets slack
+        # 5 s by design (4 s for each app to end, then killed); a loaded machine gets slack
         assert time.monotonic() - asked < 8.0
         assert _apps_of(tmp_path, url) == [], "an app outlived the demo"
     finally:

@@ -281,7 +281,7 @@ async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
 KIOSK_SCALE = 0.7
 #: how long each screen app has to end by itself after Ctrl+C before it is killed; the whole
 #: demo ends within 5 s
-APP_STOP_S = 3.0
+APP_STOP_S = 4.0
 
 
 def run_windowed_demo(config: ServerConfig) -> int:

@@ -602,7 +602,12 @@ class CaseService:
                     .offset(filters.offset)
                 )
             ).all()
-        return [self.summary(row) for row in rows], total
+        counts = await self.pages.page_counts(
+            center_id, [(row.request_id or "") if not row.purged_at else "" for row in rows]
+        )
+        return [
+            {**self.summary(row), "pages": pages} for row, pages in zip(rows, counts, strict=True)
+        ], total
 
     def _day_start(self, day: dt.date) -> dt.datetime:
         return dt.datetime.combine(day, dt.time(), tzinfo=ZoneInfo(self.config.timezone))

@@ -250,6 +250,14 @@ class PageStore:
     async def request_pages(self, center_id: str, request_id: str) -> list[PageMeta]:
         return await asyncio.to_thread(self._request_pages, center_id, request_id)
 
+    async def page_counts(self, center_id: str, request_ids: list[str]) -> list[int]:
+        """How many finished pages each request has (a history list's 页数)."""
+
+        def count() -> list[int]:
+            return [len(self._request_pages(center_id, r)) if r else 0 for r in request_ids]
+
+        return await asyncio.to_thread(count)
+
     async def request_content(
         self, center_id: str, request_id: str, page_id: str
     ) -> tuple[PageMeta, bytes]:

@@ -262,6 +262,10 @@ async def test_search_by_every_filter_without_echoing_the_id_number(
         records = client(server, call.clerk_token, http)
         number = (await records.open_case(call.call_id))["case_number"]
         await records.put_card(number, card(id_number))
+        if n == 0:
+            async with PageUploader(server.url, call.kiosk_credential) as uploader:
+                for page in range(2):
+                    await uploader.upload(call.call_id, jpeg(), "image/jpeg", f"户口簿{page}")
         await records.close_case(
             number, outcome, referred_to="区医保中心" * (outcome == "referred")
         )
@@ -276,6 +280,8 @@ async def test_search_by_every_filter_without_echoing_the_id_number(
     assert {c["case_number"] for c in found["cases"]} == {made[0], made[2]}
     assert ID_NUMBER not in str(found)
     assert all(c["id_number_masked"] == "110***********002X" for c in found["cases"])
+    # each case with the number of its pages, for the history list
+    assert {c["case_number"]: c["pages"] for c in found["cases"]} == {made[0]: 2, made[2]: 0}
     assert (await sue.search(outcome="referred"))["cases"][0]["case_number"] == made[1]
     bob = await server.store.staff_by_username("bob")
     assert bob is not None
