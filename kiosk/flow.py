@@ -224,6 +224,8 @@ class HangUpPressed:
 class PageRequested:
     note: str = ""
     page_id: str | None = None
+    #: the material the clerk asked for by name (the resident is asked for it by name)
+    material: str = ""
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,8 @@ class StopCountdown:
 @dataclass(frozen=True)
 class Speak:
     text_key: str
+    #: the text's ``{name}`` fields
+    values: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -628,8 +632,11 @@ class Session:
             out.append(ShowMessage("call.requeued"))
             self._queue_update(event, out)
         elif isinstance(event, PageRequested):
-            self.page_request = event.note or "call.page_requested"
-            out.append(Speak("call.place_page"))
+            self.page_request = event.material or event.note or "call.page_requested"
+            if event.material:
+                out.append(Speak("call.place_material", (("name", event.material),)))
+            else:
+                out.append(Speak("call.place_page"))
             out.append(ShowMessage("call.place_page"))
         elif isinstance(event, PageCaptured):
             self.pages.append(event.page_id)

@@ -102,6 +102,29 @@ async def login(
     )
 
 
+# --- Refusals, in words for the clerk --------------------------------------------------------
+
+SERVER_REFUSED = "服务器没有接受这个操作，请重试"
+SERVER_ERROR_TEXTS: dict[str, str] = {
+    p.ErrorCode.INVALID_STATE: "现在不能这样操作",
+    p.ErrorCode.CLERK_UNAVAILABLE: "对方现在不在线或正忙",
+    p.ErrorCode.NO_SUCH_CLERK: "没有这位工作人员",
+    p.ErrorCode.UNKNOWN_SKILL: "没有这个业务条线",
+    p.ErrorCode.FORBIDDEN: "服务器不允许此操作",
+    p.ErrorCode.NOT_IN_CALL: "不在通话中",
+    p.ErrorCode.RATE_LIMITED: "操作太频繁，请稍等几秒再试",
+}
+RECORDS_REFUSED = "办件记录没有保存成功，请重试"
+RECORDS_ERROR_TEXTS: dict[str, str] = {
+    "no_such_case": "找不到这个办件",
+    "case_closed": "这个办件已经办结，不能再修改",
+    "rule_violation": "办件信息不完整，请检查后再提交",
+    "no_such_page": "找不到这页材料",
+    "purged": "这个办件的个人信息已过保存期限并已清除",
+    "unreachable": "连不上记录服务，请检查网络",
+}
+
+
 # --- What the window hears -----------------------------------------------------------------
 
 
@@ -250,7 +273,8 @@ class ConsoleClient:
             except asyncio.CancelledError:
                 raise
             except RecordsError as exc:
-                self.listener.notice("记录服务拒绝了操作：", error=True, detail=exc.reason)
+                log.warning("the records refused: %s %s", exc.code, exc.reason)
+                self.listener.notice(RECORDS_ERROR_TEXTS.get(exc.code, RECORDS_REFUSED), error=True)
             except (NotConnected, ConnectionError) as exc:
                 log.info("not sent: %s", exc)
                 self.listener.notice("与服务器的连接中断，正在重连…", error=True)
@@ -352,6 +376,29 @@ class ConsoleClient:
                 case.case_number, "scan_again", f"{page_id} {label} {note}".strip()
             )
 
+    async def request_material(self, name: str) -> None:
+        """Ask the kiosk for a page of the material ``name``: the resident is asked for it by
+        name, and the page arrives labelled with it (and ticks it on the checklist)."""
+        case = self._case()
+        session = self._session()
+        command_id = "material-" + secrets.token_hex(4)
+        case.requested[command_id] = name
+        await session.send(m.DeviceCommand(command="capture_page", note=name, id=command_id))
+        self.listener.changed("checklist")
+        if case.case_number:
+            await self.records.add_event(case.case_number, "page_requested", name)
+
+    async def reread_card(self) -> None:
+        """Ask the kiosk to read the resident's card again (on its reader, now); the fresh
+        card data replaces the old, or the kiosk says no card came."""
+        case = self._case()
+        session = self._session()
+        case.card_request = "card-" + secrets.token_hex(4)
+        await session.send(m.DeviceCommand(command="read_card", id=case.card_request))
+        self.listener.changed("card")
+        if case.case_number:
+            await self.records.add_event(case.case_number, "card_reread", "请居民重新读卡")
+
     async def review_page(self, page_id: str, accepted: bool, reason: str = "") -> None:
         case = self._case()
         if not accepted and not reason.strip():
@@ -403,6 +450,10 @@ class ConsoleClient:
             raise ValueError(problems[0])
         if case.case_number is None:
             raise RuntimeError("the case was not opened in the records")
+        printing = choice.print_receipt and self.main_session is not None
+        if printing:
+            # a closed case takes no more entries: the request is recorded before closing
+            await self.records.add_event(case.case_number, "print_requested", str(choice.outcome))
         result = await self.records.close_case(
             case.case_number,
             str(choice.outcome),
@@ -432,6 +483,11 @@ class ConsoleClient:
         session = self.main_session
         if session is not None:
             await session.send(receipt)
+            if printing:
+                case.print_request = "print-" + secrets.token_hex(4)
+                await session.send(
+                    m.DeviceCommand(command="print_receipt", id=case.print_request)
+                )
             # the resident rates the service on the receipt screen: give it a moment
             await self._wait_rating(case, 3.0)
         with contextlib.suppress(RecordsError):
@@ -565,17 +621,9 @@ class ConsoleClient:
             self.queue.visible = False
             self.listener.changed("queue")
             return
-        texts = {
-            p.ErrorCode.INVALID_STATE: "现在不能这样操作",
-            p.ErrorCode.CLERK_UNAVAILABLE: "对方现在不在线或正忙",
-            p.ErrorCode.NO_SUCH_CLERK: "没有这位工作人员",
-            p.ErrorCode.UNKNOWN_SKILL: "没有这个业务条线",
-            p.ErrorCode.FORBIDDEN: "服务器不允许此操作",
-            p.ErrorCode.NOT_IN_CALL: "不在通话中",
-        }
-        self.listener.notice(
-            texts.get(error.code, "服务器拒绝了操作"), error=True, detail=f"（{error.code}）"
-        )
+        # the clerk reads a plain sentence; the code is for the log and IT
+        log.warning("the server refused: %s (%s)", error.code, error.reason)
+        self.listener.notice(SERVER_ERROR_TEXTS.get(error.code, SERVER_REFUSED), error=True)
 
     # --- Legs with a third party -----------------------------------------------------------
 
@@ -709,6 +757,7 @@ class ConsoleClient:
             return
         if isinstance(message, m.CardData):
             case.card = message
+            case.card_request = None
             case.revealed_id = None
             case.form = model.form_fields(
                 message, case.item.name if case.item else case.call.item_name, dt.date.today()
@@ -753,8 +802,14 @@ class ConsoleClient:
             case.rating = message
             self._rated.set()
             self.listener.changed("case")
+        elif isinstance(message, m.ChannelError) and message.ref is not None and (
+            message.ref in (case.card_request, case.print_request)
+            or message.ref in case.requested
+        ):
+            self._device_failed(case, message)
         elif isinstance(message, m.ChannelError):
-            self.listener.notice("居民端拒绝了一条消息：", error=True, detail=message.reason)
+            log.warning("the kiosk refused a message: %s (%s)", message.code, message.reason)
+            self.listener.notice("居民端没有处理这条指令，请重试", error=True)
 
     async def _fetch_page(self, case: model.CaseWork, page_id: str) -> None:
         try:
@@ -777,3 +832,19 @@ class ConsoleClient:
         self.listener.changed("pages")
         self.listener.changed("checklist")
 
+    def _device_failed(self, case: model.CaseWork, error: m.ChannelError) -> None:
+        """The kiosk could not do what the clerk asked (no card came, the scanner failed):
+        a plain notice, the reason in the log."""
+        log.info("the kiosk could not do %s: %s (%s)", error.ref, error.code, error.reason)
+        if error.ref == case.card_request:
+            case.card_request = None
+            self.listener.changed("card")
+            self.listener.notice("居民没有放上身份证，未能重新读卡", error=True)
+            return
+        if error.ref == case.print_request:
+            case.print_request = None
+            self.listener.notice("居民端没能打印回执，请告诉居民扫码查看", error=True)
+            return
+        name = case.requested.pop(error.ref or "", "")
+        self.listener.changed("checklist")
+        self.listener.notice("居民端没能拍下材料：", error=True, detail=name)

@@ -190,6 +190,10 @@ class Checklist:
 
     def _match(self, label: str) -> int | None:
         open_ = [i for i, e in enumerate(self.entries) if not e.ticked and not e.by_hand]
+        # a page the clerk asked for by the material's name goes to that material
+        for index in open_:
+            if self.entries[index].name == label.strip():
+                return index
         for word in _KEYWORDS:
             if word in label:
                 for index in open_:
@@ -297,6 +301,8 @@ class OutcomeChoice:
     referred_to: str = ""
     reason: str = ""
     note: str = ""
+    #: the kiosk prints the receipt as it arrives
+    print_receipt: bool = False
 
 
 def outcome_problems(choice: OutcomeChoice, form_state: FormState) -> list[str]:
@@ -335,6 +341,13 @@ class CaseWork:
     rating: m.Rating | None = None
     closed: dict[str, object] | None = None
     receipt: m.Receipt | None = None
+    #: materials the clerk asked the kiosk for by name, whose page has not arrived yet:
+    #: the command's id → the material's name
+    requested: dict[str, str] = field(default_factory=dict)
+    #: the id of the clerk's "read the card again" command while no fresh card has come
+    card_request: str | None = None
+    #: the id of the "print the receipt" command sent with the receipt
+    print_request: str | None = None
 
     @classmethod
     def start(cls, call: p.CallInfo, item: CatalogItem | None) -> CaseWork:
@@ -366,7 +379,13 @@ class CaseWork:
         page.status = PageStatus.READY
         if page.signature or page.photo:
             return None
+        for command_id, name in list(self.requested.items()):
+            if name == page.label:
+                del self.requested[command_id]
         return self.checklist.page_arrived(page_id, page.label)
+
+    def is_requested(self, name: str) -> bool:
+        return name in self.requested.values()
 
     def review(self, page_id: str, accepted: bool, reason: str) -> None:
         page = self.pages[page_id]

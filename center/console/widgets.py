@@ -53,6 +53,13 @@ def colored(color: str) -> str:
     return f"QPushButton {{ color: {color}; }} QPushButton:disabled {{ color: #9ca3af; }}"
 
 
+def named(widget: W, name: str, description: str) -> W:
+    """What a screen reader says for ``widget``: its name, and what it does."""
+    widget.setAccessibleName(name)
+    widget.setAccessibleDescription(description)
+    return widget
+
+
 def big(widget: W, points: int, bold: bool = False) -> W:
     font = QFont(widget.font())
     font.setPointSize(points)
@@ -80,6 +87,9 @@ class VideoPane(QWidget):
         self.quality_text = ""
         self.quality_color = QColor("#888888")
         self.setMinimumSize(640, 400)
+        # what is painted over the picture, for a screen reader too
+        self.setAccessibleName(self.tr("居民视频"))
+        self._describe()
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_remote(self, image: QImage) -> None:
@@ -101,13 +111,26 @@ class VideoPane(QWidget):
         self.guest = None
         self.banner = ""
         self.quality_text = ""
+        self._describe()
         self.update()
 
     def set_quality(self, text: str, color: str, banner: str) -> None:
         self.quality_text = text
         self.quality_color = QColor(color)
         self.banner = banner
+        self._describe()
         self.update()
+
+    def set_caption(self, caption: str) -> None:
+        self.caption = caption
+        self._describe()
+        self.update()
+
+    def _describe(self) -> None:
+        parts = [self.banner, self.quality_text] if self.quality_text else [self.caption]
+        description = "；".join(part for part in parts if part)
+        if self.accessibleDescription() != description:
+            self.setAccessibleDescription(description)
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
@@ -178,8 +201,14 @@ class StateSwitch(QWidget):
         super().__init__(parent)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.available = QPushButton(self.tr("空闲接听 (F5)"))
-        self.away = QPushButton(self.tr("暂离 (F6)"))
+        self.available = named(
+            QPushButton(self.tr("空闲接听 (F5)")),
+            self.tr("空闲接听"),
+            self.tr("开始接听居民来电（F5）"),
+        )
+        self.away = named(
+            QPushButton(self.tr("暂离 (F6)")), self.tr("暂离"), self.tr("暂停接听来电（F6）")
+        )
         for button in (self.available, self.away):
             button.setCheckable(True)
             button.setMinimumHeight(40)
@@ -189,8 +218,28 @@ class StateSwitch(QWidget):
         big(self.status, 14, True)
         self.status.setMinimumWidth(260)
         layout.addWidget(self.status)
-        self.available.clicked.connect(lambda: self.chosen.emit("available"))
-        self.away.clicked.connect(lambda: self.chosen.emit("away"))
+        self._shown: model.ClerkStateView | None = None
+        self._rendering = False
+        # toggled, not clicked: a click, the accessible Press and the accessible Toggle (which
+        # toggles without a click) all come through here
+        self.available.toggled.connect(lambda: self._choose("available"))
+        self.away.toggled.connect(lambda: self._choose("away"))
+
+    def _choose(self, state: str) -> None:
+        if self._rendering:
+            return
+        self.chosen.emit(state)
+        # checked is what the server says the clerk is, not what was pressed
+        self._check()
+
+    def _check(self) -> None:
+        state = self._shown.state if self._shown is not None else p.ClerkState.OFFLINE
+        self._rendering = True
+        try:
+            self.available.setChecked(state == p.ClerkState.AVAILABLE)
+            self.away.setChecked(state == p.ClerkState.AWAY)
+        finally:
+            self._rendering = False
 
     def show_state(self, clerk: model.ClerkStateView, now: float) -> None:
         texts = {
@@ -210,8 +259,8 @@ class StateSwitch(QWidget):
         switchable = clerk.can_switch()
         self.available.setEnabled(switchable)
         self.away.setEnabled(switchable)
-        self.available.setChecked(clerk.state == p.ClerkState.AVAILABLE)
-        self.away.setChecked(clerk.state == p.ClerkState.AWAY)
+        self._shown = clerk
+        self._check()
 
 
 # --- Ringing -------------------------------------------------------------------------------
@@ -236,8 +285,14 @@ class RingPanel(QFrame):
         for label in (self.title, self.detail, self.note, self.countdown):
             layout.addWidget(label)
         buttons = QHBoxLayout()
-        self.accept_button = QPushButton(self.tr("接听 (Enter)"))
-        self.decline_button = QPushButton(self.tr("拒接 (Esc)"))
+        self.accept_button = named(
+            QPushButton(self.tr("接听 (Enter)")), self.tr("接听"), self.tr("接听这个来电（回车）")
+        )
+        self.decline_button = named(
+            QPushButton(self.tr("拒接 (Esc)")),
+            self.tr("拒接"),
+            self.tr("不接这个来电，转给其他工作人员（Esc）"),
+        )
         self.accept_button.setStyleSheet("background: #16a34a; color: white; padding: 10px;")
         self.decline_button.setStyleSheet("background: #dc2626; color: white; padding: 10px;")
         for button in (self.accept_button, self.decline_button):
@@ -298,6 +353,7 @@ class QueueTable(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        named(self.table, self.tr("排队情况"), self.tr("正在等候的居民，按业务和等候时间排列"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.table)
@@ -344,6 +400,7 @@ class QueueTable(QWidget):
 class CardPanel(QGroupBox):
     reveal = Signal()
     hide_number = Signal()
+    reread = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("证件信息"), parent)
@@ -375,12 +432,24 @@ class CardPanel(QGroupBox):
             grid.addWidget(value, index, 1)
         self.reveal_button = QPushButton(self.tr("显示 (F8)"))
         self.reveal_button.setToolTip(self.tr("显示完整证件号码；每次查看都会记录"))
+        self.reveal_button.setAccessibleDescription(self.reveal_button.toolTip())
         self.reveal_button.clicked.connect(self._toggle)
         grid.addWidget(self.reveal_button, 4, 2)
+        self.reread_button = named(
+            QPushButton(self.tr("重新读卡")),
+            self.tr("重新读卡"),
+            self.tr("请居民把身份证重新放到读卡器上，读到的信息显示在这里"),
+        )
+        self.reread_button.setEnabled(False)
+        self.reread_button.clicked.connect(self.reread.emit)
+        grid.addWidget(self.reread_button, 0, 2)
         self.problems = QLabel()
         self.problems.setStyleSheet("color: #b91c1c")
         self.problems.setWordWrap(True)
         grid.addWidget(self.problems, len(rows), 0, 1, 3)
+        self.reading = QLabel()
+        self.reading.setStyleSheet("color: #1d4ed8")
+        grid.addWidget(self.reading, len(rows) + 1, 0, 1, 3)
         self.revealed = False
         self.has_photo = False
 
@@ -397,15 +466,28 @@ class CardPanel(QGroupBox):
             )
         )
 
+    def _reveal_text(self) -> None:
+        if self.revealed:
+            self.reveal_button.setText(self.tr("隐藏 (F8)"))
+            self.reveal_button.setAccessibleName(self.tr("隐藏完整证件号码"))
+        else:
+            self.reveal_button.setText(self.tr("显示 (F8)"))
+            self.reveal_button.setAccessibleName(self.tr("显示完整证件号码"))
+
     def _toggle(self) -> None:
         if self.revealed:
             self.hide_number.emit()
         else:
             self.reveal.emit()
 
+    def set_in_call(self, in_call: bool) -> None:
+        self.reread_button.setEnabled(in_call)
+
     def show_card(self, case: model.CaseWork | None) -> None:
         card = case.card if case is not None else None
         self.reveal_button.setEnabled(card is not None and bool(case and case.case_number))
+        asking = case is not None and case.card_request is not None
+        self.reading.setText(self.tr("已请居民把身份证放到读卡器上，正在等待…") if asking else "")
         if case is None:
             self.set_photo(None)
         if card is None:
@@ -415,7 +497,7 @@ class CardPanel(QGroupBox):
                 self.photo.setText(self.tr("未读卡") if case is not None else self.tr("照片"))
             self.problems.setText(self.tr("居民未读卡：请当面核对身份") if case else "")
             self.revealed = False
-            self.reveal_button.setText(self.tr("显示 (F8)"))
+            self._reveal_text()
             return
         assert case is not None
         sex_nation = " / ".join(x for x in (card.sex or "", card.nation or "") if x)
@@ -433,7 +515,7 @@ class CardPanel(QGroupBox):
             # the photo itself arrives as a page; until then say whether the card has one
             self.photo.setText(self.tr("有照片") if card.photo_available else self.tr("无照片"))
         self.revealed = case.revealed_id is not None
-        self.reveal_button.setText(self.tr("隐藏 (F8)") if self.revealed else self.tr("显示 (F8)"))
+        self._reveal_text()
         problems = list(card.problems)
         if not card.valid:
             problems.insert(0, self.tr("证件无效或已过期"))
@@ -444,23 +526,51 @@ class CardPanel(QGroupBox):
 
 
 class ChecklistPanel(QGroupBox):
+    """The item's materials: a box per material (ticked as its pages arrive, or by hand) and,
+    on each one not yet received, a button that asks the resident for it by name."""
+
     toggled = Signal(int)
+    #: the clerk asks the kiosk for the material of this name
+    request = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("材料清单"), parent)
         layout = QVBoxLayout(self)
         self.progress = big(QLabel(), 13, True)
+        self.progress.setWordWrap(True)
         layout.addWidget(self.progress)
-        self.list = QListWidget()
-        self.list.setWordWrap(True)
-        layout.addWidget(self.list)
-        self.list.itemChanged.connect(self._changed)
+        rows = QWidget()
+        self.rows = QGridLayout(rows)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setColumnStretch(0, 1)
+        scroller = QScrollArea()
+        scroller.setWidget(rows)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QFrame.Shape.NoFrame)
+        # only lays the rows out: the keyboard goes to the boxes and buttons in it
+        scroller.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(scroller, 1)
+        #: one per material, in the checklist's order
+        self.boxes: list[QCheckBox] = []
+        #: material name → its "请拍摄/扫描" button
+        self.ask_buttons: dict[str, QPushButton] = {}
+        self._names: list[str] = []
         self._rendering = False
+        self._in_call = False
 
-    def show_checklist(self, checklist: model.Checklist | None) -> None:
+    def set_in_call(self, in_call: bool) -> None:
+        self._in_call = in_call
+        for button in self.ask_buttons.values():
+            button.setEnabled(in_call)
+
+    def show_checklist(
+        self, checklist: model.Checklist | None, case: model.CaseWork | None = None
+    ) -> None:
         self._rendering = True
         try:
-            self.list.clear()
+            names = [entry.name for entry in checklist.entries] if checklist else []
+            if names != self._names:
+                self._rebuild(names)
             if checklist is None:
                 self.progress.setText("")
                 return
@@ -470,20 +580,50 @@ class ChecklistPanel(QGroupBox):
             self.progress.setText(
                 fill(self.tr("已收 %1 / %2 项"), checklist.done(), len(checklist.entries))
             )
-            for entry in checklist.entries:
-                pages = self.tr("（%n 页）", "", len(entry.pages)) if entry.pages else ""
-                item = QListWidgetItem(entry.name + pages)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if entry.ticked else Qt.CheckState.Unchecked
-                )
-                self.list.addItem(item)
+            for entry, box in zip(checklist.entries, self.boxes, strict=True):
+                text = entry.name
+                if entry.pages:
+                    text += self.tr("（%n 页）", "", len(entry.pages))
+                if case is not None and case.is_requested(entry.name) and not entry.ticked:
+                    text += self.tr("（已请居民放上）")
+                box.setText(text)
+                box.setChecked(entry.ticked)
+                self.ask_buttons[entry.name].setVisible(not entry.ticked)
         finally:
             self._rendering = False
 
-    def _changed(self, item: QListWidgetItem) -> None:
+    def _rebuild(self, names: list[str]) -> None:
+        while self.rows.count():
+            item = self.rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.boxes = []
+        self.ask_buttons = {}
+        self._names = names
+        for row, name in enumerate(names):
+            box = named(
+                QCheckBox(name),
+                name,
+                self.tr("勾选表示这项材料已收齐，会写进办理结果"),
+            )
+            box.toggled.connect(lambda _=False, index=row: self._changed(index))
+            ask = named(
+                QPushButton(self.tr("请拍摄/扫描")),
+                self.tr("请拍摄/扫描：") + name,
+                fill(self.tr("请居民把%1放到拍摄台上，拍下后传到这里"), name),
+            )
+            ask.setEnabled(self._in_call)
+            ask.clicked.connect(lambda _=False, material=name: self.request.emit(material))
+            self.rows.addWidget(box, row, 0)
+            self.rows.addWidget(ask, row, 1)
+            self.boxes.append(box)
+            self.ask_buttons[name] = ask
+        self.rows.setRowStretch(len(names), 1)
+
+    def _changed(self, index: int) -> None:
         if not self._rendering:
-            self.toggled.emit(self.list.row(item))
+            self.toggled.emit(index)
 
 
 # --- Document viewer -----------------------------------------------------------------------
@@ -507,6 +647,7 @@ class DocumentViewer(QGroupBox):
         self.thumbs.setFixedWidth(160)
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.setWrapping(False)
+        named(self.thumbs, self.tr("材料页"), self.tr("已收到的材料页，选一页在右边查看"))
         layout.addWidget(self.thumbs)
         right = QVBoxLayout()
         layout.addLayout(right, 1)
@@ -516,8 +657,14 @@ class DocumentViewer(QGroupBox):
         self.fit = QPushButton(self.tr("适合窗口"))
         self.full = QPushButton(self.tr("原始大小"))
         self.rotate = QPushButton(self.tr("旋转 (R)"))
-        for button in (self.zoom_in, self.zoom_out, self.fit, self.full, self.rotate):
-            tools.addWidget(button)
+        for button, name, description in (
+            (self.zoom_in, self.tr("放大"), self.tr("放大这一页（+）")),
+            (self.zoom_out, self.tr("缩小"), self.tr("缩小这一页（-）")),
+            (self.fit, self.tr("适合窗口"), self.tr("整页显示在窗口里")),
+            (self.full, self.tr("原始大小"), self.tr("按原始大小显示这一页")),
+            (self.rotate, self.tr("旋转"), self.tr("把这一页转 90 度（R）")),
+        ):
+            tools.addWidget(named(button, name, description))
         tools.addStretch(1)
         right.addLayout(tools)
         self.scroller = QScrollArea()
@@ -526,6 +673,7 @@ class DocumentViewer(QGroupBox):
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scroller.setWidget(self.image)
         self.scroller.setWidgetResizable(True)
+        named(self.scroller, self.tr("材料图像"), self.tr("选中的材料页"))
         right.addWidget(self.scroller, 1)
         self.info = QLabel()
         right.addWidget(self.info)
@@ -538,7 +686,11 @@ class DocumentViewer(QGroupBox):
         self.reason.addItems(list(REJECT_REASONS))
         self.reason.setCurrentText("")
         _placeholder(self.reason, self.tr("退回原因"))
+        named(self.reason, self.tr("退回原因"), self.tr("选择或填写退回这一页的原因，会告诉居民"))
         self.reject_button = QPushButton(self.tr("退回"))
+        named(self.rescan_button, self.tr("请重扫"), self.tr("请居民把这一页重新扫描一次"))
+        named(self.accept_button, self.tr("通过"), self.tr("这一页材料审核通过"))
+        named(self.reject_button, self.tr("退回"), self.tr("按所填原因退回这一页材料"))
         self.accept_button.setStyleSheet(colored("#166534"))
         self.reject_button.setStyleSheet(colored("#b91c1c"))
         for widget in (self.rescan_button, self.accept_button, self.reason, self.reject_button):
@@ -720,7 +872,11 @@ class FormPanel(QGroupBox):
         self.state = big(QLabel(), 13, True)
         self.state.setWordWrap(True)
         bottom.addWidget(self.state, 1)
-        self.push_button = QPushButton(self.tr("推送给居民确认 (Ctrl+P)"))
+        self.push_button = named(
+            QPushButton(self.tr("推送给居民确认 (Ctrl+P)")),
+            self.tr("推送给居民确认"),
+            self.tr("把申请表送到居民端，请居民核对并签名（Ctrl+P）"),
+        )
         big(self.push_button, 13, True)
         self.push_button.clicked.connect(self.push.emit)
         bottom.addWidget(self.push_button)
@@ -739,7 +895,11 @@ class FormPanel(QGroupBox):
                 self.form.removeRow(0)
             self.fields.clear()
             for form_field in case.form if case else []:
-                edit = QLineEdit()
+                edit = named(
+                    QLineEdit(),
+                    form_field.label,
+                    fill(self.tr("申请表的“%1”一栏"), form_field.label),
+                )
                 edit.setObjectName(form_field.key)
                 edit.textEdited.connect(
                     lambda text, key=form_field.key: self.edited.emit(key, text)
@@ -799,7 +959,9 @@ class OutcomePanel(QGroupBox):
             (model.Outcome.REFERRED, self.tr("转介")),
             (model.Outcome.CANNOT_BE_DONE, self.tr("办不成事")),
         ):
-            radio = QRadioButton(text)
+            radio = named(
+                QRadioButton(text), text, fill(self.tr("办理结果选“%1”"), text)
+            )
             big(radio, 13, True)
             self.group.addButton(radio)
             self.radios[outcome] = radio
@@ -808,7 +970,11 @@ class OutcomePanel(QGroupBox):
         layout.addLayout(row)
         self.missing_box = QGroupBox(self.tr("缺少的材料（将告知居民并打在回执上）"))
         missing_layout = QVBoxLayout(self.missing_box)
-        self.missing = QListWidget()
+        self.missing = named(
+            QListWidget(),
+            self.tr("缺少的材料"),
+            self.tr("勾选居民还需补充的材料，会告知居民并打在回执上"),
+        )
         missing_layout.addWidget(self.missing)
         layout.addWidget(self.missing_box)
         self.referred_to = QComboBox()
@@ -817,12 +983,15 @@ class OutcomePanel(QGroupBox):
         self.referred_to.addItems(list(REFERRAL_PLACES))
         self.referred_to.setCurrentText("")
         _placeholder(self.referred_to, self.tr("转介到哪里"))
+        named(self.referred_to, self.tr("转介去向"), self.tr("选择或填写转介到哪里办理"))
         layout.addWidget(self.referred_to)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("办不成的原因（将生成跟进工单）"))
+        named(self.reason, self.tr("办不成的原因"), self.tr("填写办不成的原因，将生成跟进工单"))
         layout.addWidget(self.reason)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText(self.tr("备注（可选，会打在回执上）"))
+        named(self.note, self.tr("备注"), self.tr("可选，会打在回执上"))
         self.note.setFixedHeight(60)
         layout.addWidget(self.note)
         bottom = QHBoxLayout()
@@ -830,7 +999,20 @@ class OutcomePanel(QGroupBox):
         self.problem.setStyleSheet("color: #b91c1c")
         self.problem.setWordWrap(True)
         bottom.addWidget(self.problem, 1)
-        self.close_button = QPushButton(self.tr("办结并发送回执 (Ctrl+Enter)"))
+        # printing is asked for with the receipt: the case takes no entries once closed
+        self.print_receipt = named(
+            QCheckBox(self.tr("打印回执")),
+            self.tr("打印回执"),
+            self.tr("办结时请居民端同时打印纸质回执"),
+        )
+        self.print_receipt.setChecked(True)
+        big(self.print_receipt, 13)
+        bottom.addWidget(self.print_receipt)
+        self.close_button = named(
+            QPushButton(self.tr("办结并发送回执 (Ctrl+Enter)")),
+            self.tr("办结并发送回执"),
+            self.tr("按所选结果办结案件，把回执发给居民（Ctrl+Enter）"),
+        )
         big(self.close_button, 14, True)
         self.close_button.setMinimumHeight(44)
         self.close_button.clicked.connect(self._close)
@@ -911,6 +1093,7 @@ class OutcomePanel(QGroupBox):
             else "",
             reason=self.reason.text().strip() if outcome == model.Outcome.CANNOT_BE_DONE else "",
             note=self.note.toPlainText().strip(),
+            print_receipt=self.print_receipt.isChecked(),
         )
 
     def _close(self) -> None:
@@ -942,6 +1125,17 @@ class HistoryPanel(QWidget):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
         self.go = QPushButton(self.tr("查询"))
+        for widget, name, description in (
+            (self.case_number, self.tr("案件号"), self.tr("按案件号查询")),
+            (self.item, self.tr("事项名称或编码"), self.tr("按事项名称或编码查询")),
+            (self.clerk, self.tr("工作人员"), self.tr("按办理的工作人员查询")),
+            (self.id_number, self.tr("证件号码"), self.tr("按居民的证件号码查询")),
+            (self.use_dates, self.tr("按日期查询"), self.tr("勾选后只查所选日期之间的案件")),
+            (self.date_from, self.tr("起始日期"), self.tr("查询的第一天")),
+            (self.date_to, self.tr("截止日期"), self.tr("查询的最后一天")),
+            (self.go, self.tr("查询"), self.tr("按所填条件查询案件（回车）")),
+        ):
+            named(widget, name, description)
         filters.addWidget(self.case_number, 0, 0)
         filters.addWidget(self.item, 0, 1)
         filters.addWidget(self.clerk, 0, 2)
@@ -966,6 +1160,7 @@ class HistoryPanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        named(self.table, self.tr("查询结果"), self.tr("查到的案件"))
         layout.addWidget(self.table, 1)
         self.status = QLabel()
         layout.addWidget(self.status)

@@ -50,6 +50,7 @@ from center.console.widgets import (
     big,
     colored,
     fill,
+    named,
 )
 from shared import protocol as p
 from shared.catalog import SKILLS
@@ -69,7 +70,13 @@ MESSAGES = (
     QT_TRANSLATE_NOOP("console", "用户名或密码不对"),
     QT_TRANSLATE_NOOP("console", "登录失败次数太多，请稍后再试"),
     QT_TRANSLATE_NOOP("console", "服务器出错，请稍后再试"),
-    QT_TRANSLATE_NOOP("console", "记录服务拒绝了操作："),
+    QT_TRANSLATE_NOOP("console", "办件记录没有保存成功，请重试"),
+    QT_TRANSLATE_NOOP("console", "找不到这个办件"),
+    QT_TRANSLATE_NOOP("console", "这个办件已经办结，不能再修改"),
+    QT_TRANSLATE_NOOP("console", "办件信息不完整，请检查后再提交"),
+    QT_TRANSLATE_NOOP("console", "找不到这页材料"),
+    QT_TRANSLATE_NOOP("console", "这个办件的个人信息已过保存期限并已清除"),
+    QT_TRANSLATE_NOOP("console", "连不上记录服务，请检查网络"),
     QT_TRANSLATE_NOOP("console", "与服务器的连接中断，正在重连…"),
     QT_TRANSLATE_NOOP("console", "操作失败，请重试"),
     QT_TRANSLATE_NOOP("console", "来电无人接听，已转给其他工作人员"),
@@ -81,13 +88,14 @@ MESSAGES = (
     QT_TRANSLATE_NOOP("console", "没有这个业务条线"),
     QT_TRANSLATE_NOOP("console", "服务器不允许此操作"),
     QT_TRANSLATE_NOOP("console", "不在通话中"),
-    QT_TRANSLATE_NOOP("console", "服务器拒绝了操作"),
+    QT_TRANSLATE_NOOP("console", "服务器没有接受这个操作，请重试"),
+    QT_TRANSLATE_NOOP("console", "操作太频繁，请稍等几秒再试"),
     QT_TRANSLATE_NOOP("console", "通话已结束"),
     QT_TRANSLATE_NOOP("console", "居民端断线，通话结束"),
     QT_TRANSLATE_NOOP("console", "已转接，通话结束"),
     QT_TRANSLATE_NOOP("console", "本机断线，通话结束"),
     QT_TRANSLATE_NOOP("console", "通话结束"),
-    QT_TRANSLATE_NOOP("console", "居民端拒绝了一条消息："),
+    QT_TRANSLATE_NOOP("console", "居民端没有处理这条指令，请重试"),
     QT_TRANSLATE_NOOP("console", "有一页材料没能下载，请让居民重扫"),
     QT_TRANSLATE_NOOP("console", "受理前请先推送申请表并由居民确认签字"),
     QT_TRANSLATE_NOOP("console", "请勾选需要补充的材料"),
@@ -95,6 +103,9 @@ MESSAGES = (
     QT_TRANSLATE_NOOP("console", "请填写办不成的原因"),
     QT_TRANSLATE_NOOP("console", "退回材料请选择或填写原因"),
     QT_TRANSLATE_NOOP("console", "有一页材料无法显示，请让居民重扫"),
+    QT_TRANSLATE_NOOP("console", "居民没有放上身份证，未能重新读卡"),
+    QT_TRANSLATE_NOOP("console", "居民端没能拍下材料："),
+    QT_TRANSLATE_NOOP("console", "居民端没能打印回执，请告诉居民扫码查看"),
 )
 
 
@@ -124,6 +135,9 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(username)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        named(self.server, self.tr("服务器地址"), self.tr("受理中心服务器的网址"))
+        named(self.username, self.tr("用户名"), self.tr("工作人员的登录用户名"))
+        named(self.password, self.tr("密码"), self.tr("登录密码，回车即登录"))
         form.addRow(self.tr("服务器"), self.server)
         form.addRow(self.tr("用户名"), self.username)
         form.addRow(self.tr("密码"), self.password)
@@ -132,7 +146,9 @@ class LoginDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b91c1c")
         layout.addWidget(self.message)
-        self.button = QPushButton(self.tr("登录"))
+        self.button = named(
+            QPushButton(self.tr("登录")), self.tr("登录"), self.tr("用所填的用户名和密码登录")
+        )
         self.button.setDefault(True)
         big(self.button, 14, True)
         layout.addWidget(self.button)
@@ -193,6 +209,8 @@ class TargetDialog(QDialog):
             self.target.addItem(text, ("clerk", clerk.get("id") or clerk.get("staff_id")))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("给对方的说明（可选）"))
+        named(self.target, self.tr("对象"), self.tr("选择业务条线或一位工作人员"))
+        named(self.note, self.tr("说明"), self.tr("给对方的说明，可不填"))
         layout.addRow(self.tr("对象"), self.target)
         layout.addRow(self.tr("说明"), self.note)
         buttons = QDialogButtonBox(
@@ -203,6 +221,8 @@ class TargetDialog(QDialog):
         if ok is not None and cancel is not None:
             ok.setText(self.tr("确定"))
             cancel.setText(self.tr("取消"))
+            named(ok, self.tr("确定"), self.tr("按所选对象进行"))
+            named(cancel, self.tr("取消"), self.tr("关闭这个窗口，不做改动"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addRow(buttons)
@@ -288,7 +308,7 @@ class ConsoleWindow(QMainWindow):
         self.call_title = big(QLabel(), 15, True)
         left_layout.addWidget(self.call_title)
         self.video = VideoPane()
-        self.video.caption = self.tr("暂无通话")
+        self.video.set_caption(self.tr("暂无通话"))
         left_layout.addWidget(self.video, 3)
         controls = QHBoxLayout()
         self.hangup_button = QPushButton(self.tr("挂断 (Ctrl+H)"))
@@ -302,6 +322,16 @@ class ConsoleWindow(QMainWindow):
         self.remove_guest_button.hide()
         self.mute_button = QPushButton()
         self.mute_button.setCheckable(True)
+        for button, name, description in (
+            (self.hangup_button, self.tr("挂断"), self.tr("结束与居民的通话（Ctrl+H）")),
+            (self.transfer_button, self.tr("转接"), self.tr("把居民转给别的工作人员（Ctrl+T）")),
+            (self.invite_button, self.tr("邀请专家"), self.tr("邀请第三方加入通话（Ctrl+I）")),
+            (self.next_button, self.tr("下一位"), self.tr("清空本案，接待下一位（Ctrl+N）")),
+            (self.leave_button, self.tr("离开会商"), self.tr("离开受邀加入的通话")),
+            (self.remove_guest_button, self.tr("请专家离开"), self.tr("请受邀的第三方离开通话")),
+            (self.mute_button, self.tr("静音"), self.tr("关闭或打开居民的声音（Ctrl+M）")),
+        ):
+            named(button, name, description)
         for button in (
             self.hangup_button,
             self.transfer_button,
@@ -348,6 +378,8 @@ class ConsoleWindow(QMainWindow):
 
         self.history = HistoryPanel()
         self.tabs.addTab(self.history, self.tr("历史查询"))
+        named(self.tabs, self.tr("工作区"), self.tr("受理与历史查询"))
+        named(self.case_tabs, self.tr("本案"), self.tr("材料、申请表与办结"))
         self.setCentralWidget(central)
 
         self.state_switch.chosen.connect(lambda s: self.run(self._client().set_state(s)))
@@ -356,6 +388,8 @@ class ConsoleWindow(QMainWindow):
         self.card_panel.reveal.connect(self.reveal_id)
         self.card_panel.hide_number.connect(lambda: self._client().hide_id())
         self.checklist.toggled.connect(self._toggle_material)
+        self.checklist.request.connect(self.request_material)
+        self.card_panel.reread.connect(self.reread_card)
         self.viewer.rescan.connect(self.request_rescan)
         self.viewer.review.connect(self.review_page)
         self.viewer.rotated.connect(self._rotated)
@@ -464,6 +498,14 @@ class ConsoleWindow(QMainWindow):
 
     def _toggle_material(self, index: int) -> None:
         self._client().toggle_material(index)
+
+    def request_material(self, name: str) -> None:
+        if self._client().main_session is not None:
+            self.run(self._client().request_material(name))
+
+    def reread_card(self) -> None:
+        if self._client().main_session is not None:
+            self.run(self._client().reread_card())
 
     def request_rescan(self, page_id: str, note: str) -> None:
         self.run(self._client().request_rescan(page_id, note or "请重新扫描这一页"))
@@ -593,7 +635,9 @@ class ConsoleWindow(QMainWindow):
         elif what == "pages":
             self.viewer.show_pages(client.case.material_pages() if client.case else [])
         elif what == "checklist":
-            self.checklist.show_checklist(client.case.checklist if client.case else None)
+            self.checklist.show_checklist(
+                client.case.checklist if client.case else None, client.case
+            )
             if client.case is not None and client.case.closed is None:
                 self.outcome.show_case(client.case, self._busy)
                 self.outcome.sync_missing(client.case)
@@ -622,6 +666,9 @@ class ConsoleWindow(QMainWindow):
         self.video.set_remote(video_frame_to_qimage(frame, max_width=1280))
 
     def guest_frame(self, frame: VideoFrame) -> None:
+        client = self.client
+        if client is None or not client.guest_legs:
+            return  # a frame still on its way from a leg that has ended
         self.video.set_guest(video_frame_to_qimage(frame, max_width=480))
 
     def remote_audio(self, frame: AudioFrame) -> None:
@@ -686,9 +733,13 @@ class ConsoleWindow(QMainWindow):
             self.viewer.clear()
         if not in_call and not (client is not None and client.guest_legs):
             self.video.clear()
-            self.video.caption = self.tr("通话已结束") if case is not None else self.tr("暂无通话")
+            self.video.set_caption(
+                self.tr("通话已结束") if case is not None else self.tr("暂无通话")
+            )
         self.card_panel.show_card(case)
-        self.checklist.show_checklist(case.checklist if case else None)
+        self.checklist.show_checklist(case.checklist if case else None, case)
+        self.checklist.set_in_call(in_call)
+        self.card_panel.set_in_call(in_call)
         self.viewer.show_pages(case.material_pages() if case else [])
         self.form_panel.show_form(case)
         self.outcome.show_case(case, self._busy)

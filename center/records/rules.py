@@ -55,6 +55,8 @@ CLERK_EVENT_KINDS = frozenset(
     {
         "page_requested",
         "scan_again",
+        "card_reread",
+        "print_requested",
         "form_pushed",
         "form_answered",
         "receipt_sent",

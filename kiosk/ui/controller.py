@@ -39,6 +39,7 @@ from PySide6.QtGui import QImage
 from kiosk import flow
 from kiosk.announce import uploaded_page
 from kiosk.devices.base import (
+    CardReader,
     CardReading,
     DeviceError,
     DeviceKind,
@@ -50,6 +51,7 @@ from kiosk.devices.base import (
 from kiosk.devices.manager import DeviceManager
 from kiosk.privacy import SessionVault, clear_leftovers
 from kiosk.ui import view_api as v
+from kiosk.ui.texts import text
 from shared import protocol as p
 from shared.call import messages as m
 from shared.call.agent import CallAgent
@@ -91,6 +93,8 @@ class ControllerOptions:
     local_max_width: int | None = 320
     #: after the clerk asks for a page: time for the resident to put it on the scanner
     scan_delay_s: float = 3.0
+    #: when the clerk asks for the card again: time for the resident to put it on the reader
+    card_again_s: float = 30.0
     scan_dpi: int = 200
     #: page previews are decoded and scaled to this width off the UI thread
     preview_max_width: int = 800
@@ -293,6 +297,8 @@ class KioskController:
         self._video_seen = (0, 0.0)
         self._scan_lock = asyncio.Lock()
         self._page_labels: dict[str, str] = {}
+        #: the clerk's print request being carried out (its failure is reported back)
+        self._clerk_print_request: str | None = None
         #: what was sent where, for the records (no personal data)
         self.sent: list[tuple[str, Any]] = []
         self.closed = asyncio.Event()
@@ -432,7 +438,9 @@ class KioskController:
         if isinstance(command, flow.ShowScreen | flow.StartCountdown | flow.StopCountdown):
             return  # render() after every event shows the state and its deadline
         if isinstance(command, flow.Speak):
-            self.view.speak(command.text_key)
+            # a text with a name in it is spoken filled in (the screens say free text as is)
+            values = dict(command.values)
+            self.view.speak(text(command.text_key, **values) if values else command.text_key)
         elif isinstance(command, flow.ShowMessage):
             self.view.show_message(command.key)
         elif isinstance(command, flow.ReadCard):
@@ -565,6 +573,56 @@ class KioskController:
         if reading.photo_png:
             self.vault.put("card:photo", reading.photo_png)
 
+    async def _read_card_again(self, command: m.DeviceCommand) -> None:
+        """In the call, the clerk asks for the card again: the resident puts it on the reader
+        (it is read there and then if it lies there already) and the fresh reading goes to the
+        clerk; when no card comes in time, the resident and the clerk are both told."""
+        reader = self.devices.card_reader
+        if reader is None:
+            status = self.devices.status.get(DeviceKind.CARD_READER)
+            await self._tell_clerk_device_failed(
+                command.id, status.reason if status else "no card reader configured"
+            )
+            return
+        if not self._card_present.is_set():
+            self.view.show_message("speak.card")
+            self.view.speak("speak.card")
+        try:
+            async with asyncio.timeout(self.options.card_again_s):
+                reading = await self._read_card_on_reader(reader)
+        except (TimeoutError, DeviceError) as exc:
+            reason = exc.reason if isinstance(exc, DeviceError) else "no card on the reader"
+            if self.vault.wiped or self.session.state is not flow.Screen.IN_CALL:
+                return
+            self.view.show_message("call.card_again_missing")
+            self.view.speak("call.card_again_missing")
+            await self._tell_clerk_device_failed(command.id, reason)
+            return
+        if self.vault.wiped:
+            return  # the visit ended while the card was read
+        self._keep_card(reading)
+        card = self._card_message()
+        if card is not None and await self._send_on_call(card):
+            self.view.speak("card.read_ok")
+
+    async def _read_card_on_reader(self, reader: CardReader) -> CardReading:
+        while True:
+            await self._card_present.wait()
+            try:
+                return await reader.read()
+            except DeviceUnavailable:
+                raise
+            except DeviceError:
+                if self._card_present.is_set():
+                    raise
+                # taken off while it was read: wait for it again
+
+    async def _tell_clerk_device_failed(self, ref: str | None, reason: str) -> None:
+        """The clerk's device command could not be carried out (the console says so)."""
+        await self._send_on_call(
+            m.ChannelError(code=m.ChannelErrorCode.DEVICE_FAILED, reason=reason, ref=ref)
+        )
+
     def _card_message(self) -> m.CardData | None:
         try:
             reading: CardReading = self.vault.held("card")
@@ -690,7 +748,11 @@ class KioskController:
         except (DeviceError, OSError, ValueError) as exc:
             reason = exc.reason if isinstance(exc, DeviceError) else str(exc)
             self.feed(flow.DeviceProblem(str(DeviceKind.PRINTER), reason))
+            clerk_request, self._clerk_print_request = self._clerk_print_request, None
+            if clerk_request is not None:
+                await self._tell_clerk_device_failed(clerk_request, reason)
             return
+        self._clerk_print_request = None
 
     # --- records: 好差评 and 办不成事 ----------------------------------------------------------
 
@@ -891,14 +953,18 @@ class KioskController:
     async def _on_call_message(self, message: m.CallMessage) -> None:
         if isinstance(message, m.DeviceCommand):
             if message.command in ("capture_page", "scan_again"):
-                self.feed(flow.PageRequested(message.note, message.page_id))
+                material = message.note if message.command == "capture_page" else ""
+                self.feed(flow.PageRequested(message.note, message.page_id, material))
                 self._spawn(self._capture_page(message))
             elif message.command == "print_receipt":
+                self._clerk_print_request = message.id
                 self.feed(flow.PrintRequested())
+                if "printer" in self.session.broken:
+                    await self._tell_clerk_device_failed(
+                        message.id, self.session.broken["printer"]
+                    )
             elif message.command == "read_card":
-                card = self._card_message()
-                if card is not None:
-                    await self._send_on_call(card)
+                self._spawn(self._read_card_again(message))
         elif isinstance(message, m.FormPushed):
             self.view.set_form(
                 v.FormView(

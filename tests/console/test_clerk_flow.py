@@ -109,11 +109,8 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         # three pages arrive, are shown, and tick the materials checklist
         await until(lambda: len(window.viewer.images) == 3, what="three pages")
         assert case.checklist.done() == 3 and case.checklist.missing() == []
-        assert window.checklist.list.count() == 3
-        assert all(
-            window.checklist.list.item(i).checkState() == Qt.CheckState.Checked
-            for i in range(3)
-        )
+        assert len(window.checklist.boxes) == 3
+        assert all(box.isChecked() for box in window.checklist.boxes)
         pages = case.material_pages()
         assert [p_.label for p_ in pages] == ["身份证正反面", "社保卡", "申请表"]
 
@@ -152,7 +149,7 @@ async def test_the_whole_clerk_flow_ends_with_a_recorded_case_and_a_receipt_at_t
         assert review[pages[0].page_id] == {**review[pages[0].page_id], "accepted": False}
         assert review[pages[0].page_id]["reason"] == "看不清"
         index = [e.name for e in case.checklist.entries].index("身份证")
-        window.checklist.list.item(index).setCheckState(Qt.CheckState.Checked)
+        window.checklist.boxes[index].click()
         assert case.checklist.missing() == []
         for page in case.material_pages()[2:]:
             window.viewer.select(page.page_id)

@@ -220,3 +220,22 @@ def test_the_card_photo_is_shown_with_the_card_not_counted_as_a_material() -> No
     assert case.pages["ph"].photo
     assert case.page_ready("ph") is None and case.material_pages() == []
     assert case.checklist.missing() == list(MATERIALS)
+
+
+def test_a_page_asked_for_by_name_ticks_that_material_not_the_first_like_it() -> None:
+    checklist = model.Checklist(("户籍证明", "结婚状况证明"))
+    # "证明" would pick the first open one; the material's own name picks itself
+    assert checklist.page_arrived("p1", "结婚状况证明") == 1
+    assert checklist.missing() == ["户籍证明"]
+
+
+def test_a_requested_material_is_pending_until_its_page_is_ready() -> None:
+    case = model.CaseWork.start(call(), None)
+    case.checklist = model.Checklist(MATERIALS)
+    case.requested["material-1"] = "身份证"
+    assert case.is_requested("身份证")
+    case.page_announced(announce("p1", "身份证"))
+    assert case.is_requested("身份证")  # announced, its bytes not here yet
+    assert case.page_ready("p1") == 1
+    assert not case.is_requested("身份证") and case.requested == {}
+    assert case.checklist.missing() == [MATERIALS[0], MATERIALS[2]]

@@ -554,6 +554,15 @@ def test_page_request_in_call() -> None:
     assert d.s.pages == ["p7"] and d.s.page_request is None
 
 
+def test_a_material_asked_for_by_name_is_shown_and_spoken_by_name() -> None:
+    d = Driver()
+    d.to_call()
+    out = d.send(f.PageRequested("身份证", None, "身份证"))
+    assert f.Speak("call.place_material", (("name", "身份证"),)) in out
+    assert f.Speak("call.place_page") not in out
+    assert d.s.page_request == "身份证"
+
+
 def test_page_request_while_on_the_receipt_goes_back_into_the_call() -> None:
     d = Driver()
     d.to_receipt()
