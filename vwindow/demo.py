@@ -279,6 +279,14 @@ async def scripted_visit(url: str, data: DemoData) -> dict[str, Any]:
 #: the kiosk's screens are laid out for 1920×1080 panes; in half a desktop they are drawn
 #: smaller so that nothing is cut off
 KIOSK_SCALE = 0.7
+#: the console's window needs this many pixels across at scale 1 (measured: 1472); in half a
+#: narrower desktop it is drawn smaller rather than cut off at the edge
+CONSOLE_WIDTH = 1480
+#: asks Qt, on the display the apps will use, how wide a screen (the first one) is
+_SCREEN_PROBE = (
+    "from PySide6.QtGui import QGuiApplication as A; a = A([]); "
+    "print(len(a.screens()), a.screens()[0].availableGeometry().width())"
+)
 #: how long each screen app has to end by itself after Ctrl+C before it is killed; the whole
 #: demo ends within 5 s
 APP_STOP_S = 4.0
@@ -320,10 +328,14 @@ async def windowed_demo(
                 env=dict(env, VWINDOW_DEMO_PLACE="left", QT_SCALE_FACTOR=str(KIOSK_SCALE)),
             )
         )
+        console_env = dict(env, VWINDOW_DEMO_PLACE="right")
+        scale = await _console_scale(env)
+        if scale < 1.0:
+            console_env["QT_SCALE_FACTOR"] = f"{scale:.2f}"
         apps.append(
             await _start_app(
                 ("console", "--server", url, "--username", data.clerk_username),
-                env=dict(env, VWINDOW_DEMO_PLACE="right"),
+                env=console_env,
             )
         )
         _print_welcome(url, config, data, windows=True)
@@ -337,6 +349,32 @@ async def windowed_demo(
             wait.cancel()
         await asyncio.gather(*(_end_app(app) for app in apps))
         await runner.cleanup()
+
+
+async def _console_scale(env: dict[str, str]) -> float:
+    """How small the console must be drawn to fit its half of the screen (1.0: as it is;
+    also when the screen cannot be measured, or there are two screens)."""
+    if "QT_SCALE_FACTOR" in env:
+        return 1.0  # the person chose
+    probe = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _SCREEN_PROBE,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        out, _ = await asyncio.wait_for(probe.communicate(), 20)
+        screens, width = (int(v) for v in out.split()[-2:])
+    except (TimeoutError, ValueError):
+        with contextlib.suppress(ProcessLookupError):
+            probe.kill()
+        return 1.0
+    if screens > 1:
+        return 1.0
+    return max(0.5, min(1.0, (width // 2) / CONSOLE_WIDTH))
 
 
 async def _start_app(*args: tuple[str, ...], env: dict[str, str]) -> asyncio.subprocess.Process:

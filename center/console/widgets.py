@@ -701,6 +701,8 @@ class DocumentViewer(QGroupBox):
         self.zoom = 0.0  # 0: fit to the window
         self.rotation = 0
         self.thumbs.currentItemChanged.connect(self._selected)
+        # a screen reader selects (AT-SPI's Selection) without moving the current item
+        self.thumbs.itemSelectionChanged.connect(self._selection_changed)
         self.zoom_in.clicked.connect(lambda: self._zoom(1.25))
         self.zoom_out.clicked.connect(lambda: self._zoom(0.8))
         self.fit.clicked.connect(lambda: self._set_zoom(0.0))
@@ -757,6 +759,11 @@ class DocumentViewer(QGroupBox):
     def _selected(self, item: QListWidgetItem | None, _: object = None) -> None:
         if item is not None:
             self._select_page(str(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _selection_changed(self) -> None:
+        chosen = self.thumbs.selectedItems()
+        if len(chosen) == 1 and chosen[0] is not self.thumbs.currentItem():
+            self.thumbs.setCurrentItem(chosen[0])
 
     def select(self, page_id: str) -> None:
         self._select_page(page_id)
@@ -1145,7 +1152,7 @@ class HistoryPanel(QWidget):
         filters.addWidget(self.date_to, 1, 2)
         filters.addWidget(self.go, 1, 3)
         layout.addLayout(filters)
-        self.table = QTableWidget(0, 7)
+        self.table = QTableWidget(0, 8)
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("案件号"),
@@ -1154,6 +1161,7 @@ class HistoryPanel(QWidget):
                 self.tr("工作人员"),
                 self.tr("证件号码"),
                 self.tr("结果"),
+                self.tr("页数"),
                 self.tr("评价"),
             ]
         )
@@ -1206,6 +1214,7 @@ class HistoryPanel(QWidget):
                 str(case.get("clerk_name") or ""),
                 str(case.get("id_number_masked") or ""),
                 outcomes.get(outcome, outcome or self.tr("办理中")),
+                str(case.get("pages", "")),
                 stars,
             )
             for column, text in enumerate(cells):

@@ -185,8 +185,8 @@
     </message>
     <message>
         <location filename="../window.py" line="311"/>
-        <location filename="../window.py" line="734"/>
-        <location filename="../window.py" line="779"/>
+        <location filename="../window.py" line="737"/>
+        <location filename="../window.py" line="782"/>
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
@@ -359,127 +359,127 @@
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="734"/>
+        <location filename="../window.py" line="737"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="760"/>
+        <location filename="../window.py" line="763"/>
         <source>取消静音 (Ctrl+M)</source>
         <translation>Unmute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="760"/>
+        <location filename="../window.py" line="763"/>
         <source>静音 (Ctrl+M)</source>
         <translation>Mute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="783"/>
+        <location filename="../window.py" line="786"/>
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="809"/>
+        <location filename="../window.py" line="812"/>
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="810"/>
+        <location filename="../window.py" line="813"/>
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="811"/>
+        <location filename="../window.py" line="814"/>
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="812"/>
+        <location filename="../window.py" line="815"/>
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="813"/>
+        <location filename="../window.py" line="816"/>
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="818"/>
+        <location filename="../window.py" line="821"/>
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="826"/>
+        <location filename="../window.py" line="829"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="827"/>
+        <location filename="../window.py" line="830"/>
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="828"/>
+        <location filename="../window.py" line="831"/>
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="829"/>
+        <location filename="../window.py" line="832"/>
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="849"/>
+        <location filename="../window.py" line="852"/>
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="860"/>
+        <location filename="../window.py" line="863"/>
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="861"/>
+        <location filename="../window.py" line="864"/>
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="862"/>
+        <location filename="../window.py" line="865"/>
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="863"/>
+        <location filename="../window.py" line="866"/>
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="864"/>
+        <location filename="../window.py" line="867"/>
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="865"/>
+        <location filename="../window.py" line="868"/>
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="866"/>
+        <location filename="../window.py" line="869"/>
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="869"/>
+        <location filename="../window.py" line="872"/>
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="893"/>
+        <location filename="../window.py" line="896"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="893"/>
+        <location filename="../window.py" line="896"/>
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
@@ -570,7 +570,7 @@
     </message>
     <message>
         <location filename="../widgets.py" line="672"/>
-        <location filename="../widgets.py" line="727"/>
+        <location filename="../widgets.py" line="729"/>
         <source>材料到达后在此显示</source>
         <translation>Pages appear here as they arrive</translation>
     </message>
@@ -629,47 +629,47 @@
         <translation>Reject this page for the reason given</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="734"/>
+        <location filename="../widgets.py" line="736"/>
         <source>传输中</source>
         <translation>arriving</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="735"/>
+        <location filename="../widgets.py" line="737"/>
         <source>待审核</source>
         <translation>to review</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="736"/>
+        <location filename="../widgets.py" line="738"/>
         <source>已通过</source>
         <translation>accepted</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="737"/>
+        <location filename="../widgets.py" line="739"/>
         <source>已退回</source>
         <translation>rejected</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="738"/>
+        <location filename="../widgets.py" line="740"/>
         <source>下载失败</source>
         <translation>download failed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="739"/>
+        <location filename="../widgets.py" line="741"/>
         <source>已请重扫</source>
         <translation>rescan asked</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="783"/>
+        <location filename="../widgets.py" line="790"/>
         <source>%1，%2 KB</source>
         <translation>%1, %2 KB</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="785"/>
+        <location filename="../widgets.py" line="792"/>
         <source>；退回原因：%1</source>
         <translation>; rejected: %1</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="829"/>
+        <location filename="../widgets.py" line="836"/>
         <source>正在接收…</source>
         <translation>Receiving…</translation>
     </message>
@@ -677,52 +677,52 @@
 <context>
     <name>FormPanel</name>
     <message>
-        <location filename="../widgets.py" line="866"/>
+        <location filename="../widgets.py" line="873"/>
         <source>申请表</source>
         <translation>Case form</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="876"/>
+        <location filename="../widgets.py" line="883"/>
         <source>推送给居民确认 (Ctrl+P)</source>
         <translation>Send to the resident to confirm (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="877"/>
+        <location filename="../widgets.py" line="884"/>
         <source>推送给居民确认</source>
         <translation>Send to the resident to confirm</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="878"/>
+        <location filename="../widgets.py" line="885"/>
         <source>把申请表送到居民端，请居民核对并签名（Ctrl+P）</source>
         <translation>Send the form to the kiosk for the resident to check and sign (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="901"/>
+        <location filename="../widgets.py" line="908"/>
         <source>申请表的“%1”一栏</source>
         <translation>The form&apos;s &quot;%1&quot; field</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="916"/>
+        <location filename="../widgets.py" line="923"/>
         <source>请核对后推送给居民确认签字</source>
         <translation>Check, then send it to the resident to confirm and sign</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="917"/>
+        <location filename="../widgets.py" line="924"/>
         <source>已推送，等待居民确认签字…</source>
         <translation>Sent; waiting for the resident to confirm and sign…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="918"/>
+        <location filename="../widgets.py" line="925"/>
         <source>居民已确认并签字</source>
         <translation>The resident confirmed and signed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="919"/>
+        <location filename="../widgets.py" line="926"/>
         <source>居民要求更正：</source>
         <translation>The resident asks for a correction: </translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="935"/>
+        <location filename="../widgets.py" line="942"/>
         <source>签名将显示在这里</source>
         <translation>The signature will appear here</translation>
     </message>
@@ -730,156 +730,161 @@
 <context>
     <name>HistoryPanel</name>
     <message>
-        <location filename="../widgets.py" line="1114"/>
-        <location filename="../widgets.py" line="1129"/>
-        <location filename="../widgets.py" line="1151"/>
+        <location filename="../widgets.py" line="1121"/>
+        <location filename="../widgets.py" line="1136"/>
+        <location filename="../widgets.py" line="1158"/>
         <source>案件号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1116"/>
-        <location filename="../widgets.py" line="1130"/>
+        <location filename="../widgets.py" line="1123"/>
+        <location filename="../widgets.py" line="1137"/>
         <source>事项名称或编码</source>
         <translation>Item name or code</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1118"/>
-        <location filename="../widgets.py" line="1131"/>
-        <location filename="../widgets.py" line="1154"/>
+        <location filename="../widgets.py" line="1125"/>
+        <location filename="../widgets.py" line="1138"/>
+        <location filename="../widgets.py" line="1161"/>
         <source>工作人员</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1120"/>
-        <location filename="../widgets.py" line="1132"/>
-        <location filename="../widgets.py" line="1155"/>
+        <location filename="../widgets.py" line="1127"/>
+        <location filename="../widgets.py" line="1139"/>
+        <location filename="../widgets.py" line="1162"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1121"/>
-        <location filename="../widgets.py" line="1152"/>
+        <location filename="../widgets.py" line="1128"/>
+        <location filename="../widgets.py" line="1159"/>
         <source>日期</source>
         <translation>Dates</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1127"/>
-        <location filename="../widgets.py" line="1136"/>
+        <location filename="../widgets.py" line="1134"/>
+        <location filename="../widgets.py" line="1143"/>
         <source>查询</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1129"/>
+        <location filename="../widgets.py" line="1136"/>
         <source>按案件号查询</source>
         <translation>Search by case number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1130"/>
+        <location filename="../widgets.py" line="1137"/>
         <source>按事项名称或编码查询</source>
         <translation>Search by item name or code</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1131"/>
+        <location filename="../widgets.py" line="1138"/>
         <source>按办理的工作人员查询</source>
         <translation>Search by the clerk who served</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1132"/>
+        <location filename="../widgets.py" line="1139"/>
         <source>按居民的证件号码查询</source>
         <translation>Search by the resident&apos;s ID number</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1133"/>
+        <location filename="../widgets.py" line="1140"/>
         <source>按日期查询</source>
         <translation>Search by date</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1133"/>
+        <location filename="../widgets.py" line="1140"/>
         <source>勾选后只查所选日期之间的案件</source>
         <translation>Ticked: only cases between the dates chosen</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1134"/>
+        <location filename="../widgets.py" line="1141"/>
         <source>起始日期</source>
         <translation>From date</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1134"/>
+        <location filename="../widgets.py" line="1141"/>
         <source>查询的第一天</source>
         <translation>The first day searched</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1135"/>
+        <location filename="../widgets.py" line="1142"/>
         <source>截止日期</source>
         <translation>To date</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1135"/>
+        <location filename="../widgets.py" line="1142"/>
         <source>查询的最后一天</source>
         <translation>The last day searched</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1136"/>
+        <location filename="../widgets.py" line="1143"/>
         <source>按所填条件查询案件（回车）</source>
         <translation>Search cases with what is filled in (Enter)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1153"/>
+        <location filename="../widgets.py" line="1160"/>
         <source>事项</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1156"/>
+        <location filename="../widgets.py" line="1163"/>
         <source>结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1157"/>
+        <location filename="../widgets.py" line="1164"/>
+        <source>页数</source>
+        <translation>Pages</translation>
+    </message>
+    <message>
+        <location filename="../widgets.py" line="1165"/>
         <source>评价</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1163"/>
+        <location filename="../widgets.py" line="1171"/>
         <source>查询结果</source>
         <translation>Results</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1163"/>
+        <location filename="../widgets.py" line="1171"/>
         <source>查到的案件</source>
         <translation>The cases found</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1184"/>
+        <location filename="../widgets.py" line="1192"/>
         <source>查询中…</source>
         <translation>Searching…</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1189"/>
+        <location filename="../widgets.py" line="1197"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1190"/>
+        <location filename="../widgets.py" line="1198"/>
         <source>需补材料</source>
         <translation>Needs more materials</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1191"/>
+        <location filename="../widgets.py" line="1199"/>
         <source>转介</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1192"/>
+        <location filename="../widgets.py" line="1200"/>
         <source>办不成事</source>
         <translation>Could not be done</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1208"/>
+        <location filename="../widgets.py" line="1216"/>
         <source>办理中</source>
         <translation>open</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets.py" line="1213"/>
+        <location filename="../widgets.py" line="1222"/>
         <source>共 %n 件</source>
         <translation>
             <numerusform>%n case</numerusform>
@@ -960,138 +965,138 @@
 <context>
     <name>OutcomePanel</name>
     <message>
-        <location filename="../widgets.py" line="951"/>
+        <location filename="../widgets.py" line="958"/>
         <source>办理结果</source>
         <translation>Outcome</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="957"/>
+        <location filename="../widgets.py" line="964"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="958"/>
+        <location filename="../widgets.py" line="965"/>
         <source>需补材料</source>
         <translation>Needs more materials</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="959"/>
+        <location filename="../widgets.py" line="966"/>
         <source>转介</source>
         <translation>Referred</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="960"/>
+        <location filename="../widgets.py" line="967"/>
         <source>办不成事</source>
         <translation>Could not be done</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="963"/>
+        <location filename="../widgets.py" line="970"/>
         <source>办理结果选“%1”</source>
         <translation>Outcome: &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="971"/>
+        <location filename="../widgets.py" line="978"/>
         <source>缺少的材料（将告知居民并打在回执上）</source>
         <translation>Missing materials (told to the resident and printed on the receipt)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="975"/>
+        <location filename="../widgets.py" line="982"/>
         <source>缺少的材料</source>
         <translation>Missing materials</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="976"/>
+        <location filename="../widgets.py" line="983"/>
         <source>勾选居民还需补充的材料，会告知居民并打在回执上</source>
         <translation>Tick what the resident still has to bring; they are told and it is printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="985"/>
+        <location filename="../widgets.py" line="992"/>
         <source>转介到哪里</source>
         <translation>Referred to where</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="986"/>
+        <location filename="../widgets.py" line="993"/>
         <source>转介去向</source>
         <translation>Referred to</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="986"/>
+        <location filename="../widgets.py" line="993"/>
         <source>选择或填写转介到哪里办理</source>
         <translation>Choose or type where the resident is referred to</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="989"/>
+        <location filename="../widgets.py" line="996"/>
         <source>办不成的原因（将生成跟进工单）</source>
         <translation>Why it cannot be done (opens a follow-up)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="990"/>
+        <location filename="../widgets.py" line="997"/>
         <source>办不成的原因</source>
         <translation>Why it cannot be done</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="990"/>
+        <location filename="../widgets.py" line="997"/>
         <source>填写办不成的原因，将生成跟进工单</source>
         <translation>Why it cannot be done; a follow-up ticket is opened</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="993"/>
+        <location filename="../widgets.py" line="1000"/>
         <source>备注（可选，会打在回执上）</source>
         <translation>Note (optional, printed on the receipt)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="994"/>
+        <location filename="../widgets.py" line="1001"/>
         <source>备注</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="994"/>
+        <location filename="../widgets.py" line="1001"/>
         <source>可选，会打在回执上</source>
         <translation>Optional; printed on the receipt</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1004"/>
-        <location filename="../widgets.py" line="1005"/>
+        <location filename="../widgets.py" line="1011"/>
+        <location filename="../widgets.py" line="1012"/>
         <source>打印回执</source>
         <translation>Print the receipt</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1006"/>
+        <location filename="../widgets.py" line="1013"/>
         <source>办结时请居民端同时打印纸质回执</source>
         <translation>The kiosk prints a paper receipt when the case is closed</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1012"/>
+        <location filename="../widgets.py" line="1019"/>
         <source>办结并发送回执 (Ctrl+Enter)</source>
         <translation>Close and send the receipt (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1013"/>
+        <location filename="../widgets.py" line="1020"/>
         <source>办结并发送回执</source>
         <translation>Close and send the receipt</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1014"/>
+        <location filename="../widgets.py" line="1021"/>
         <source>按所选结果办结案件，把回执发给居民（Ctrl+Enter）</source>
         <translation>Close the case with the outcome chosen and send the receipt to the resident (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1064"/>
+        <location filename="../widgets.py" line="1071"/>
         <source>已办结，案件号 %1</source>
         <translation>Closed, case number %1</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1065"/>
+        <location filename="../widgets.py" line="1072"/>
         <source>（居民评价 %1 星）</source>
         <translation> (rated %1 stars)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1069"/>
+        <location filename="../widgets.py" line="1076"/>
         <source>（正在建档…）</source>
         <translation>(opening the case…)</translation>
     </message>
     <message>
-        <location filename="../widgets.py" line="1070"/>
+        <location filename="../widgets.py" line="1077"/>
         <source>案件号 %1</source>
         <translation>Case number %1</translation>
     </message>
