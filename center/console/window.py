@@ -6,6 +6,7 @@ qasync loop, so nothing here blocks."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import logging
 import time
@@ -200,12 +201,20 @@ class TargetDialog(QDialog):
         self.target = QComboBox()
         for code, name in SKILLS.items():
             self.target.addItem(fill(self.tr("业务条线：%1"), name), ("skill", code))
+        states = {
+            "available": self.tr("空闲"),
+            "ringing": self.tr("来电中"),
+            "busy": self.tr("通话中"),
+            "wrap_up": self.tr("整理中"),
+            "away": self.tr("暂离"),
+            "offline": self.tr("不在线"),
+        }
         for clerk in clerks:
             label = clerk.get("display_name") or clerk.get("name") or clerk.get("staff_id")
-            state = clerk.get("state")
+            state = str(clerk.get("state") or "")
             text = fill(self.tr("工作人员：%1"), str(label))
             if state:
-                text += f"（{state}）"
+                text += f"（{states.get(state, state)}）"
             self.target.addItem(text, ("clerk", clerk.get("id") or clerk.get("staff_id")))
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("给对方的说明（可选）"))
@@ -583,21 +592,30 @@ class ConsoleWindow(QMainWindow):
         if client.main_session is None:
             return
         title = self.tr("转接给") if kind == "transfer" else self.tr("邀请第三方加入通话")
-        dialog = TargetDialog(title, client.clerks, self)
-        dialog.setModal(True)
-        self.target_dialog = dialog
 
-        def done(result: int) -> None:
-            if result != QDialog.DialogCode.Accepted:
+        async def opening() -> None:
+            # who is free changes by the minute: the list as it is now, if it comes quickly
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(client.load_clerks(), 3)
+            if client.main_session is None:
                 return
-            chosen = dialog.chosen()
-            if kind == "transfer":
-                self.run(client.transfer(**chosen))
-            else:
-                self.run(client.invite(**chosen))
+            dialog = TargetDialog(title, client.clerks, self)
+            dialog.setModal(True)
+            self.target_dialog = dialog
 
-        dialog.finished.connect(done)
-        dialog.open()
+            def done(result: int) -> None:
+                if result != QDialog.DialogCode.Accepted:
+                    return
+                chosen = dialog.chosen()
+                if kind == "transfer":
+                    self.run(client.transfer(**chosen))
+                else:
+                    self.run(client.invite(**chosen))
+
+            dialog.finished.connect(done)
+            dialog.open()
+
+        self.run(opening())
 
     def search(self, filters: dict[str, str]) -> None:
         client = self._client()
@@ -606,7 +624,8 @@ class ConsoleWindow(QMainWindow):
             try:
                 cases = await client.search(**filters)
             except RecordsError as exc:
-                self.history.show_error(self.tr("查询失败：") + exc.reason)
+                log.warning("search refused: %s %s", exc.code, exc.reason)
+                self.history.show_error(self.tr("查询没有成功，请检查查询条件后重试"))
                 return
             except aiohttp.ClientError:
                 self.history.show_error(self.tr("连不上服务器，请稍后再试"))

@@ -407,7 +407,15 @@ class KioskController:
 
     def feed(self, event: flow.Event) -> None:
         """One event into the flow; its commands carried out; the screens redrawn."""
+        before = self.session.state
         commands = self.session.handle(event, self.clock())
+        log.debug(
+            "%s on %s: %s → %s",
+            type(event).__name__,
+            before.value,
+            [type(c).__name__ for c in commands],
+            self.session.state.value,
+        )
         for command in commands:
             try:
                 self._execute(command)

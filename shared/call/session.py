@@ -13,6 +13,7 @@ and the receiver drops what it already had.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 import random
@@ -165,6 +166,7 @@ class CallSession:
         self._watchdog: asyncio.Task[None] | None = None
         self._first_frame = asyncio.Event()
         self._channel_open = asyncio.Event()
+        self._closing: asyncio.Future[None] | None = None
         #: offers made since media last flowed: what paces the next one
         self._unconnected_offers = 0
         self._last_offer_at = 0.0
@@ -261,19 +263,27 @@ class CallSession:
             await self._pc.setRemoteDescription(RTCSessionDescription(sdp, "answer"))
 
     async def close(self, reason: str = "hangup") -> None:
-        if self.state == CallState.ENDED:
-            return
+        """End the call. Shielded, and once: a caller cancelled half-way (an app closing
+        while the call ends) must not leave the connection half shut, since aiortc's
+        decoder threads then run on and the process can never exit."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close(reason))
+        await asyncio.shield(self._closing)
+
+    async def _close(self, reason: str) -> None:
         self.end_reason = reason
-        await self._set_state(CallState.ENDED, reason)
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-        for task in list(self._tasks):
-            task.cancel()
-        if self._pc is not None:
-            await self._pc.close()
-            self._pc = None
-        if self.media is not None:
-            self.media.stop()
+        try:
+            await self._set_state(CallState.ENDED, reason)
+        finally:
+            if self._watchdog is not None:
+                self._watchdog.cancel()
+            for task in list(self._tasks):
+                task.cancel()
+            if self._pc is not None:
+                pc, self._pc = self._pc, None
+                await _close_pc(pc, self.call_id)
+            if self.media is not None:
+                self.media.stop()
 
     @property
     def ended(self) -> bool:
@@ -360,7 +370,7 @@ class CallSession:
     async def _new_pc(self) -> RTCPeerConnection:
         if self._pc is not None:
             old, self._pc = self._pc, None
-            await old.close()
+            await _close_pc(old, self.call_id)
         self._channel_open.clear()
         config = RTCConfiguration(
             iceServers=[
@@ -516,6 +526,25 @@ class CallSession:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+#: how long closing one peer connection may take before the session goes on without it
+PC_CLOSE_S = 5.0
+
+
+async def _close_pc(pc: RTCPeerConnection, call_id: str) -> None:
+    """Close ``pc``, but never wait for it for good: aiortc's ``close`` waits on the first
+    close call's completion, which never comes when that call was cancelled half-way (an
+    app closing while the connection shuts itself down), and a hung close would hang the
+    app's exit or logout with it."""
+    try:
+        await asyncio.wait_for(pc.close(), PC_CLOSE_S)
+    except TimeoutError:
+        log.warning("call %s: a peer connection did not close within %.0f s", call_id, PC_CLOSE_S)
+        # at least its receivers: each holds a decoder thread that would keep the process
+        for transceiver in pc.getTransceivers():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(transceiver.receiver.stop(), 2)
 
 
 def retry_delay(unconnected_offers: int, base_s: float, cap_s: float) -> float:

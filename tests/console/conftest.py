@@ -160,8 +160,9 @@ async def consoles(
 
     yield open_console
     for console in opened:
-        await console.client.close()
+        # a console that cannot close within this is a failure, never a hung run
+        await asyncio.wait_for(console.client.close(), 30)
         console.window.close()
         console.window.deleteLater()
     for http in sessions:
-        await http.close()
+        await asyncio.wait_for(http.close(), 30)

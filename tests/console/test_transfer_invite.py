@@ -35,15 +35,22 @@ async def in_call(
     return alice, carol, kiosk
 
 
-def choose(window: ConsoleWindow, kind: str, value: str, note: str) -> None:
+async def choose(window: ConsoleWindow, kind: str, value: str, note: str) -> TargetDialog:
+    # the dialog opens once the clerks' current states are in
+    await until(
+        lambda: window.target_dialog is not None and window.target_dialog.isVisible(),
+        what="the dialog",
+    )
     dialog = window.target_dialog
-    assert isinstance(dialog, TargetDialog) and dialog.isVisible()
+    assert isinstance(dialog, TargetDialog)
     index = next(
         i for i in range(dialog.target.count()) if dialog.target.itemData(i) == (kind, value)
     )
     dialog.target.setCurrentIndex(index)
     dialog.note.setText(note)
     dialog.done(QDialog.DialogCode.Accepted)
+    window.target_dialog = None
+    return dialog
 
 
 async def test_transfer_to_another_business_line_rings_its_clerk_with_the_note(
@@ -52,7 +59,7 @@ async def test_transfer_to_another_business_line_rings_its_clerk_with_the_note(
     alice, carol, kiosk = await in_call(server, seeded, consoles, peers)
     number = alice.client.case.case_number if alice.client.case else None
     alice.window.transfer_button.click()
-    choose(alice.window, "skill", "minzheng", "要办民政的事")
+    await choose(alice.window, "skill", "minzheng", "要办民政的事")
     await until(carol.window.ring_panel.isVisible, what="carol's ring")
     panel = carol.window.ring_panel
     assert panel.title.text().startswith("转接来电")
@@ -72,7 +79,11 @@ async def test_an_invited_expert_joins_with_video_and_leaves_while_the_call_goes
     await until(lambda: alice.client.clerks, what="the clerk directory")
     carol_id = carol.client.staff.staff_id
     alice.window.invite_button.click()
-    choose(alice.window, "clerk", carol_id, "请协助")
+    dialog = await choose(alice.window, "clerk", carol_id, "请协助")
+    # the list says how each colleague is, in words, as it is now
+    assert any(
+        dialog.target.itemText(i).endswith("（空闲）") for i in range(dialog.target.count())
+    )
     await until(carol.window.ring_panel.isVisible, what="carol's invitation")
     assert carol.window.ring_panel.title.text().startswith("邀请加入通话")
     await until(lambda: "正在邀请" in alice.window.invite_label.text(), what="ringing status")
@@ -87,7 +98,7 @@ async def test_an_invited_expert_joins_with_video_and_leaves_while_the_call_goes
     carol.window.leave_button.click()
     await until(lambda: not alice.client.guest_legs and not carol.client.guest_legs, what="left")
     assert alice.client.agent.session is not None  # the resident's call goes on
-    assert alice.window.video.guest is None
+    await until(lambda: alice.window.video.guest is None, what="carol's picture gone")
     assert not carol.window.leave_button.isVisible()
     await kiosk.expect(p.CallEnded)  # the kiosk's leg with carol
 
@@ -99,7 +110,7 @@ async def test_the_clerk_asks_the_expert_to_leave_and_the_call_goes_on(
     await until(lambda: alice.client.clerks, what="the clerk directory")
     assert not alice.window.remove_guest_button.isVisible()
     alice.window.invite_button.click()
-    choose(alice.window, "clerk", carol.client.staff.staff_id, "请协助")
+    await choose(alice.window, "clerk", carol.client.staff.staff_id, "请协助")
     await until(carol.window.ring_panel.isVisible, what="carol's invitation")
     carol.window.ring_panel.accept_button.click()
     await until(lambda: len(alice.client.guest_legs) == 1, what="alice's leg with carol")

@@ -95,3 +95,13 @@ async def test_unknown_system_printer_is_unavailable() -> None:
         await printer.check()
     assert "no-such-printer-here" in err.value.reason
     await printer.close()
+
+
+async def test_a_pdf_receipt_goes_into_a_folder_not_made_yet(tmp_path: Path) -> None:
+    """The demo's receipts folder does not exist before the first receipt."""
+    printer = QtReceiptPrinter.to_pdf(tmp_path / "receipts" / "new" / "{case_number}.pdf")
+    try:
+        await printer.print_receipt(RECEIPT)
+    finally:
+        await printer.close()
+    assert (tmp_path / "receipts" / "new" / "SH-2026-000456.pdf").read_bytes().startswith(b"%PDF")

@@ -168,318 +168,318 @@
 <context>
     <name>ConsoleWindow</name>
     <message>
-        <location filename="../window.py" line="254"/>
+        <location filename="../window.py" line="263"/>
         <source>远程虚拟窗口 受理工作台 — %1</source>
         <translation>Remote virtual window console — %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="278"/>
+        <location filename="../window.py" line="287"/>
         <source>%1&#x3000;%2号窗口&#x3000;%3</source>
         <extracomment>the resident&apos;s voice; a third party&apos;s legs each have their own player</extracomment>
         <translation>%1   window %2   %3</translation>
     </message>
     <message>
-        <location filename="../window.py" line="301"/>
+        <location filename="../window.py" line="310"/>
         <source>受理</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../window.py" line="311"/>
-        <location filename="../window.py" line="737"/>
-        <location filename="../window.py" line="782"/>
+        <location filename="../window.py" line="320"/>
+        <location filename="../window.py" line="756"/>
+        <location filename="../window.py" line="801"/>
         <source>暂无通话</source>
         <translation>No call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="314"/>
+        <location filename="../window.py" line="323"/>
         <source>挂断 (Ctrl+H)</source>
         <translation>Hang up (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="316"/>
+        <location filename="../window.py" line="325"/>
         <source>转接… (Ctrl+T)</source>
         <translation>Transfer… (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="317"/>
+        <location filename="../window.py" line="326"/>
         <source>邀请专家… (Ctrl+I)</source>
         <translation>Invite expert… (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="318"/>
+        <location filename="../window.py" line="327"/>
         <source>下一位 (Ctrl+N)</source>
         <translation>Next resident (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="319"/>
-        <location filename="../window.py" line="330"/>
+        <location filename="../window.py" line="328"/>
+        <location filename="../window.py" line="339"/>
         <source>离开会商</source>
         <translation>Leave consultation</translation>
     </message>
     <message>
-        <location filename="../window.py" line="321"/>
-        <location filename="../window.py" line="331"/>
+        <location filename="../window.py" line="330"/>
+        <location filename="../window.py" line="340"/>
         <source>请专家离开</source>
         <translation>Ask the expert to leave</translation>
     </message>
     <message>
-        <location filename="../window.py" line="370"/>
+        <location filename="../window.py" line="379"/>
         <source>材料 (Alt+1)</source>
         <translation>Materials (Alt+1)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="372"/>
+        <location filename="../window.py" line="381"/>
         <source>申请表 (Alt+2)</source>
         <translation>Form (Alt+2)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="374"/>
+        <location filename="../window.py" line="383"/>
         <source>办结 (Alt+3)</source>
         <translation>Outcome (Alt+3)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="380"/>
+        <location filename="../window.py" line="389"/>
         <source>历史查询</source>
         <translation>History</translation>
     </message>
     <message>
-        <location filename="../window.py" line="471"/>
+        <location filename="../window.py" line="480"/>
         <source>服务监控</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../window.py" line="553"/>
+        <location filename="../window.py" line="562"/>
         <source>记录服务拒绝了办结：</source>
         <translation>The records service refused to close the case: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="326"/>
-        <location filename="../window.py" line="568"/>
+        <location filename="../window.py" line="335"/>
+        <location filename="../window.py" line="577"/>
         <source>挂断</source>
         <translation>Hang up</translation>
     </message>
     <message>
-        <location filename="../window.py" line="326"/>
+        <location filename="../window.py" line="335"/>
         <source>结束与居民的通话（Ctrl+H）</source>
         <translation>End the call with the resident (Ctrl+H)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="327"/>
+        <location filename="../window.py" line="336"/>
         <source>转接</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="327"/>
+        <location filename="../window.py" line="336"/>
         <source>把居民转给别的工作人员（Ctrl+T）</source>
         <translation>Hand the resident on to another clerk (Ctrl+T)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="328"/>
+        <location filename="../window.py" line="337"/>
         <source>邀请专家</source>
         <translation>Invite an expert</translation>
     </message>
     <message>
-        <location filename="../window.py" line="328"/>
+        <location filename="../window.py" line="337"/>
         <source>邀请第三方加入通话（Ctrl+I）</source>
         <translation>Invite a third party into the call (Ctrl+I)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="329"/>
+        <location filename="../window.py" line="338"/>
         <source>下一位</source>
         <translation>Next resident</translation>
     </message>
     <message>
-        <location filename="../window.py" line="329"/>
+        <location filename="../window.py" line="338"/>
         <source>清空本案，接待下一位（Ctrl+N）</source>
         <translation>Clear this case and serve the next resident (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="330"/>
+        <location filename="../window.py" line="339"/>
         <source>离开受邀加入的通话</source>
         <translation>Leave the call you were invited to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="331"/>
+        <location filename="../window.py" line="340"/>
         <source>请受邀的第三方离开通话</source>
         <translation>Ask the invited third party to leave the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="332"/>
+        <location filename="../window.py" line="341"/>
         <source>静音</source>
         <translation>Mute</translation>
     </message>
     <message>
-        <location filename="../window.py" line="332"/>
+        <location filename="../window.py" line="341"/>
         <source>关闭或打开居民的声音（Ctrl+M）</source>
         <translation>Turn the resident&apos;s sound off or on (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381"/>
+        <location filename="../window.py" line="390"/>
         <source>工作区</source>
         <translation>Workspace</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381"/>
+        <location filename="../window.py" line="390"/>
         <source>受理与历史查询</source>
         <translation>Serving and history search</translation>
     </message>
     <message>
-        <location filename="../window.py" line="382"/>
+        <location filename="../window.py" line="391"/>
         <source>本案</source>
         <translation>This case</translation>
     </message>
     <message>
-        <location filename="../window.py" line="382"/>
+        <location filename="../window.py" line="391"/>
         <source>材料、申请表与办结</source>
         <translation>Materials, form and closing</translation>
     </message>
     <message>
-        <location filename="../window.py" line="569"/>
+        <location filename="../window.py" line="578"/>
         <source>案件尚未办结。仍要挂断吗？挂断后仍可在“办结”页登记结果。</source>
         <translation>The case is not closed yet. Hang up anyway? You can still record the outcome on the Outcome page.</translation>
     </message>
     <message>
-        <location filename="../window.py" line="585"/>
+        <location filename="../window.py" line="594"/>
         <source>转接给</source>
         <translation>Transfer to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="585"/>
+        <location filename="../window.py" line="594"/>
         <source>邀请第三方加入通话</source>
         <translation>Invite a third party into the call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="609"/>
-        <source>查询失败：</source>
-        <translation>Search failed: </translation>
+        <location filename="../window.py" line="628"/>
+        <source>查询没有成功，请检查查询条件后重试</source>
+        <translation>The search did not succeed; check the criteria and try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="612"/>
+        <location filename="../window.py" line="631"/>
         <source>连不上服务器，请稍后再试</source>
         <translation>Cannot reach the server; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="737"/>
+        <location filename="../window.py" line="756"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="763"/>
+        <location filename="../window.py" line="782"/>
         <source>取消静音 (Ctrl+M)</source>
         <translation>Unmute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="763"/>
+        <location filename="../window.py" line="782"/>
         <source>静音 (Ctrl+M)</source>
         <translation>Mute (Ctrl+M)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="786"/>
+        <location filename="../window.py" line="805"/>
         <source>（通话已结束）</source>
         <translation> (call ended)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="812"/>
+        <location filename="../window.py" line="831"/>
         <source>通话质量：好</source>
         <translation>Call quality: good</translation>
     </message>
     <message>
-        <location filename="../window.py" line="813"/>
+        <location filename="../window.py" line="832"/>
         <source>通话质量：一般</source>
         <translation>Call quality: fair</translation>
     </message>
     <message>
-        <location filename="../window.py" line="814"/>
+        <location filename="../window.py" line="833"/>
         <source>通话质量：差</source>
         <translation>Call quality: poor</translation>
     </message>
     <message>
-        <location filename="../window.py" line="815"/>
+        <location filename="../window.py" line="834"/>
         <source>正在重连…</source>
         <translation>Reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="816"/>
+        <location filename="../window.py" line="835"/>
         <source>正在接通…</source>
         <translation>Connecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="821"/>
+        <location filename="../window.py" line="840"/>
         <source>网络不稳，正在重连…</source>
         <translation>Unstable network, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="829"/>
+        <location filename="../window.py" line="848"/>
         <source>正在连接服务器…</source>
         <translation>Connecting to the server…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="830"/>
+        <location filename="../window.py" line="849"/>
         <source>● 已连接</source>
         <translation>● Connected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="831"/>
+        <location filename="../window.py" line="850"/>
         <source>● 与服务器断开，正在重连…</source>
         <translation>● Disconnected from the server, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="832"/>
+        <location filename="../window.py" line="851"/>
         <source>● 已断开</source>
         <translation>● Disconnected</translation>
     </message>
     <message>
-        <location filename="../window.py" line="852"/>
+        <location filename="../window.py" line="871"/>
         <source>会商：%1</source>
         <translation>Consultation: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="863"/>
+        <location filename="../window.py" line="882"/>
         <source>正在邀请</source>
         <translation>inviting</translation>
     </message>
     <message>
-        <location filename="../window.py" line="864"/>
+        <location filename="../window.py" line="883"/>
         <source>已加入</source>
         <translation>joined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="865"/>
+        <location filename="../window.py" line="884"/>
         <source>已拒绝</source>
         <translation>declined</translation>
     </message>
     <message>
-        <location filename="../window.py" line="866"/>
+        <location filename="../window.py" line="885"/>
         <source>无人接听</source>
         <translation>no answer</translation>
     </message>
     <message>
-        <location filename="../window.py" line="867"/>
+        <location filename="../window.py" line="886"/>
         <source>已断线</source>
         <translation>connection lost</translation>
     </message>
     <message>
-        <location filename="../window.py" line="868"/>
+        <location filename="../window.py" line="887"/>
         <source>已离开</source>
         <translation>left</translation>
     </message>
     <message>
-        <location filename="../window.py" line="869"/>
+        <location filename="../window.py" line="888"/>
         <source>已移出</source>
         <translation>removed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="872"/>
+        <location filename="../window.py" line="891"/>
         <source>第三方 %1：%2</source>
         <translation>Third party %1: %2</translation>
     </message>
     <message>
-        <location filename="../window.py" line="896"/>
+        <location filename="../window.py" line="915"/>
         <source>退出</source>
         <translation>Quit</translation>
     </message>
     <message>
-        <location filename="../window.py" line="896"/>
+        <location filename="../window.py" line="915"/>
         <source>正在通话中，退出将结束通话。确定退出吗？</source>
         <translation>A call is in progress; quitting ends it. Quit anyway?</translation>
     </message>
@@ -895,69 +895,69 @@
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../window.py" line="128"/>
+        <location filename="../window.py" line="129"/>
         <source>远程虚拟窗口 · 工作人员登录</source>
         <translation>Remote virtual window · staff login</translation>
     </message>
     <message>
-        <location filename="../window.py" line="131"/>
+        <location filename="../window.py" line="132"/>
         <source>远程虚拟窗口 受理工作台</source>
         <translation>Remote virtual window console</translation>
     </message>
     <message>
-        <location filename="../window.py" line="141"/>
+        <location filename="../window.py" line="142"/>
         <source>服务器</source>
         <translation>Server</translation>
     </message>
     <message>
-        <location filename="../window.py" line="139"/>
-        <location filename="../window.py" line="142"/>
+        <location filename="../window.py" line="140"/>
+        <location filename="../window.py" line="143"/>
         <source>用户名</source>
         <translation>Username</translation>
     </message>
     <message>
-        <location filename="../window.py" line="138"/>
+        <location filename="../window.py" line="139"/>
         <source>服务器地址</source>
         <translation>Server address</translation>
     </message>
     <message>
-        <location filename="../window.py" line="138"/>
+        <location filename="../window.py" line="139"/>
         <source>受理中心服务器的网址</source>
         <translation>The service center server&apos;s address</translation>
     </message>
     <message>
-        <location filename="../window.py" line="139"/>
+        <location filename="../window.py" line="140"/>
         <source>工作人员的登录用户名</source>
         <translation>The clerk&apos;s user name</translation>
     </message>
     <message>
-        <location filename="../window.py" line="140"/>
-        <location filename="../window.py" line="143"/>
+        <location filename="../window.py" line="141"/>
+        <location filename="../window.py" line="144"/>
         <source>密码</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="140"/>
+        <location filename="../window.py" line="141"/>
         <source>登录密码，回车即登录</source>
         <translation>Password; Enter logs in</translation>
     </message>
     <message>
-        <location filename="../window.py" line="150"/>
+        <location filename="../window.py" line="151"/>
         <source>登录</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../window.py" line="150"/>
+        <location filename="../window.py" line="151"/>
         <source>用所填的用户名和密码登录</source>
         <translation>Log in with the user name and password given</translation>
     </message>
     <message>
-        <location filename="../window.py" line="164"/>
+        <location filename="../window.py" line="165"/>
         <source>请输入用户名和密码</source>
         <translation>Enter your username and password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="171"/>
+        <location filename="../window.py" line="172"/>
         <source>正在登录…</source>
         <translation>Logging in…</translation>
     </message>
@@ -1325,61 +1325,91 @@
 <context>
     <name>TargetDialog</name>
     <message>
-        <location filename="../window.py" line="202"/>
+        <location filename="../window.py" line="203"/>
         <source>业务条线：%1</source>
         <translation>Business line: %1</translation>
     </message>
     <message>
+        <location filename="../window.py" line="205"/>
+        <source>空闲</source>
+        <translation>available</translation>
+    </message>
+    <message>
         <location filename="../window.py" line="206"/>
+        <source>来电中</source>
+        <translation>ringing</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="207"/>
+        <source>通话中</source>
+        <translation>in a call</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="208"/>
+        <source>整理中</source>
+        <translation>wrapping up</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="209"/>
+        <source>暂离</source>
+        <translation>away</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="210"/>
+        <source>不在线</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="215"/>
         <source>工作人员：%1</source>
         <translation>Clerk: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="211"/>
+        <location filename="../window.py" line="220"/>
         <source>给对方的说明（可选）</source>
         <translation>A note for them (optional)</translation>
     </message>
     <message>
-        <location filename="../window.py" line="212"/>
-        <location filename="../window.py" line="214"/>
+        <location filename="../window.py" line="221"/>
+        <location filename="../window.py" line="223"/>
         <source>对象</source>
         <translation>Whom</translation>
     </message>
     <message>
-        <location filename="../window.py" line="212"/>
+        <location filename="../window.py" line="221"/>
         <source>选择业务条线或一位工作人员</source>
         <translation>Choose a business line or a clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="213"/>
+        <location filename="../window.py" line="222"/>
         <source>给对方的说明，可不填</source>
         <translation>A note for them; optional</translation>
     </message>
     <message>
-        <location filename="../window.py" line="222"/>
-        <location filename="../window.py" line="224"/>
+        <location filename="../window.py" line="231"/>
+        <location filename="../window.py" line="233"/>
         <source>确定</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../window.py" line="223"/>
-        <location filename="../window.py" line="225"/>
+        <location filename="../window.py" line="232"/>
+        <location filename="../window.py" line="234"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../window.py" line="224"/>
+        <location filename="../window.py" line="233"/>
         <source>按所选对象进行</source>
         <translation>Go ahead with the one chosen</translation>
     </message>
     <message>
-        <location filename="../window.py" line="225"/>
+        <location filename="../window.py" line="234"/>
         <source>关闭这个窗口，不做改动</source>
         <translation>Close this window without changes</translation>
     </message>
     <message>
-        <location filename="../window.py" line="213"/>
-        <location filename="../window.py" line="215"/>
+        <location filename="../window.py" line="222"/>
+        <location filename="../window.py" line="224"/>
         <source>说明</source>
         <translation>Note</translation>
     </message>
@@ -1406,204 +1436,204 @@
         <translation>The server refused the connection: %1</translation>
     </message>
     <message>
-        <location filename="../window.py" line="69"/>
+        <location filename="../window.py" line="70"/>
         <source>连不上服务器，请检查网络或联系管理员</source>
         <extracomment>texts the client and the model produce (Chinese source text), for the translators</extracomment>
         <translation>Cannot reach the server; check the network or call the administrator</translation>
     </message>
     <message>
         <location filename="../screenshots.py" line="309"/>
-        <location filename="../window.py" line="70"/>
+        <location filename="../window.py" line="71"/>
         <source>用户名或密码不对</source>
         <translation>Wrong username or password</translation>
     </message>
     <message>
-        <location filename="../window.py" line="71"/>
+        <location filename="../window.py" line="72"/>
         <source>登录失败次数太多，请稍后再试</source>
         <translation>Too many failed logins; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="72"/>
+        <location filename="../window.py" line="73"/>
         <source>服务器出错，请稍后再试</source>
         <translation>Server error; try again later</translation>
     </message>
     <message>
-        <location filename="../window.py" line="73"/>
+        <location filename="../window.py" line="74"/>
         <source>办件记录没有保存成功，请重试</source>
         <translation>The case record was not saved; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="74"/>
+        <location filename="../window.py" line="75"/>
         <source>找不到这个办件</source>
         <translation>This case cannot be found</translation>
     </message>
     <message>
-        <location filename="../window.py" line="75"/>
+        <location filename="../window.py" line="76"/>
         <source>这个办件已经办结，不能再修改</source>
         <translation>This case is closed and can no longer be changed</translation>
     </message>
     <message>
-        <location filename="../window.py" line="76"/>
+        <location filename="../window.py" line="77"/>
         <source>办件信息不完整，请检查后再提交</source>
         <translation>The case details are incomplete; check them and try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="77"/>
+        <location filename="../window.py" line="78"/>
         <source>找不到这页材料</source>
         <translation>This page cannot be found</translation>
     </message>
     <message>
-        <location filename="../window.py" line="78"/>
+        <location filename="../window.py" line="79"/>
         <source>这个办件的个人信息已过保存期限并已清除</source>
         <translation>This case&apos;s personal data was past its retention period and has been deleted</translation>
     </message>
     <message>
-        <location filename="../window.py" line="79"/>
+        <location filename="../window.py" line="80"/>
         <source>连不上记录服务，请检查网络</source>
         <translation>Cannot reach the records service; check the network</translation>
     </message>
     <message>
-        <location filename="../window.py" line="80"/>
+        <location filename="../window.py" line="81"/>
         <source>与服务器的连接中断，正在重连…</source>
         <translation>Lost the server connection, reconnecting…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="81"/>
+        <location filename="../window.py" line="82"/>
         <source>操作失败，请重试</source>
         <translation>That failed; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="82"/>
+        <location filename="../window.py" line="83"/>
         <source>来电无人接听，已转给其他工作人员</source>
         <translation>The call was not answered and went to another clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="83"/>
+        <location filename="../window.py" line="84"/>
         <source>居民已离开，来电取消</source>
         <translation>The resident left; the call was cancelled</translation>
     </message>
     <message>
-        <location filename="../window.py" line="84"/>
+        <location filename="../window.py" line="85"/>
         <source>居民端网络中断，等待重连…</source>
         <translation>The kiosk lost its connection; waiting for it…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="85"/>
+        <location filename="../window.py" line="86"/>
         <source>现在不能这样操作</source>
         <translation>Not possible now</translation>
     </message>
     <message>
-        <location filename="../window.py" line="86"/>
+        <location filename="../window.py" line="87"/>
         <source>对方现在不在线或正忙</source>
         <translation>They are offline or busy</translation>
     </message>
     <message>
-        <location filename="../window.py" line="87"/>
+        <location filename="../window.py" line="88"/>
         <source>没有这位工作人员</source>
         <translation>No such clerk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="88"/>
+        <location filename="../window.py" line="89"/>
         <source>没有这个业务条线</source>
         <translation>No such business line</translation>
     </message>
     <message>
-        <location filename="../window.py" line="89"/>
+        <location filename="../window.py" line="90"/>
         <source>服务器不允许此操作</source>
         <translation>The server does not allow this</translation>
     </message>
     <message>
-        <location filename="../window.py" line="90"/>
+        <location filename="../window.py" line="91"/>
         <source>不在通话中</source>
         <translation>Not in a call</translation>
     </message>
     <message>
-        <location filename="../window.py" line="91"/>
+        <location filename="../window.py" line="92"/>
         <source>服务器没有接受这个操作，请重试</source>
         <translation>The server did not accept this; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="92"/>
+        <location filename="../window.py" line="93"/>
         <source>操作太频繁，请稍等几秒再试</source>
         <translation>Too many requests; wait a few seconds and try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="98"/>
+        <location filename="../window.py" line="99"/>
         <source>居民端没有处理这条指令，请重试</source>
         <translation>The kiosk did not handle this command; please try again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="106"/>
+        <location filename="../window.py" line="107"/>
         <source>居民没有放上身份证，未能重新读卡</source>
         <translation>The resident put no ID card on the reader: the card was not read again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="107"/>
+        <location filename="../window.py" line="108"/>
         <source>居民端没能拍下材料：</source>
         <translation>The kiosk could not capture the material: </translation>
     </message>
     <message>
-        <location filename="../window.py" line="108"/>
+        <location filename="../window.py" line="109"/>
         <source>居民端没能打印回执，请告诉居民扫码查看</source>
         <translation>The kiosk could not print the receipt; tell the resident to scan the QR code instead</translation>
     </message>
     <message>
-        <location filename="../window.py" line="93"/>
+        <location filename="../window.py" line="94"/>
         <source>通话已结束</source>
         <translation>Call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="94"/>
+        <location filename="../window.py" line="95"/>
         <source>居民端断线，通话结束</source>
         <translation>The kiosk dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="95"/>
+        <location filename="../window.py" line="96"/>
         <source>已转接，通话结束</source>
         <translation>Transferred; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="96"/>
+        <location filename="../window.py" line="97"/>
         <source>本机断线，通话结束</source>
         <translation>This console dropped; the call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="97"/>
+        <location filename="../window.py" line="98"/>
         <source>通话结束</source>
         <translation>The call ended</translation>
     </message>
     <message>
-        <location filename="../window.py" line="99"/>
+        <location filename="../window.py" line="100"/>
         <source>有一页材料没能下载，请让居民重扫</source>
         <translation>A page could not be downloaded; ask the resident to scan it again</translation>
     </message>
     <message>
-        <location filename="../window.py" line="100"/>
+        <location filename="../window.py" line="101"/>
         <source>受理前请先推送申请表并由居民确认签字</source>
         <translation>Before accepting, send the form for the resident to confirm and sign</translation>
     </message>
     <message>
-        <location filename="../window.py" line="101"/>
+        <location filename="../window.py" line="102"/>
         <source>请勾选需要补充的材料</source>
         <translation>Tick the materials that are missing</translation>
     </message>
     <message>
-        <location filename="../window.py" line="102"/>
+        <location filename="../window.py" line="103"/>
         <source>请填写转介去向</source>
         <translation>Say where the resident is referred to</translation>
     </message>
     <message>
-        <location filename="../window.py" line="103"/>
+        <location filename="../window.py" line="104"/>
         <source>请填写办不成的原因</source>
         <translation>Give the reason it cannot be done</translation>
     </message>
     <message>
-        <location filename="../window.py" line="104"/>
+        <location filename="../window.py" line="105"/>
         <source>退回材料请选择或填写原因</source>
         <translation>Choose or type a reason to reject a page</translation>
     </message>
     <message>
-        <location filename="../window.py" line="105"/>
+        <location filename="../window.py" line="106"/>
         <source>有一页材料无法显示，请让居民重扫</source>
         <translation>A page cannot be shown; ask the resident to scan it again</translation>
     </message>

@@ -168,6 +168,14 @@ class QtReceiptPrinter(ReceiptPrinter):
         qr_image = _qr_image(content.qr_payload)
         pdf_path = self._pdf_path_for(receipt)
         if pdf_path is not None:
+            # QPdfWriter cannot make a missing folder: a receipts folder not made yet (a new
+            # demo data dir) would count as a broken printer
+            try:
+                pdf_path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DeviceError(
+                    DeviceKind.PRINTER, f"cannot make {pdf_path.parent}: {exc.strerror}"
+                ) from exc
             writer = qt_gui.QPdfWriter(str(pdf_path))
             writer.setResolution(PDF_DPI)
             writer.setTitle(f"受理回执 {receipt.case_number}")
