@@ -14,7 +14,7 @@ the comparison in docs/performance.md.
 from __future__ import annotations
 
 import enum
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal
 
 import msgspec
 
@@ -253,4 +253,4 @@ def decode_call(data: str | bytes) -> CallMessage:
         raise ChannelProtocolError(
             ChannelErrorCode.UNSUPPORTED_VERSION, f"version {message.v}", message.id
         )
-    return cast(CallMessage, message)
+    return message

@@ -45,11 +45,33 @@ def unavailable_reason() -> str | None:
     for tool in ("ip", "tc"):
         if shutil.which(tool) is None:
             return f"network-namespace tests need `{tool}` (iproute2)"
-    probe = f"vwprobe{secrets.token_hex(3)}"
-    made = _ip("netns", "add", probe, check=False)
-    if made.returncode != 0:
-        return f"`ip netns add` does not work here: {made.stderr.strip()}"
-    _ip("netns", "del", probe, check=False)
+    # every step the tests take, on a throwaway namespace: where one of them fails (a container
+    # without the rights, a chroot that is not a mount point) the tests skip with its error
+    tag = secrets.token_hex(3)
+    probe, host_if, ns_if = f"vwprobe{tag}", f"vwph{tag}", f"vwpn{tag}"
+    steps = (
+        ["netns", "add", probe],
+        ["link", "add", host_if, "type", "veth", "peer", "name", ns_if],
+        ["link", "set", ns_if, "netns", probe],
+        ["link", "set", host_if, "up"],
+        ["-n", probe, "link", "set", ns_if, "up"],
+        ["-n", probe, "link", "set", "lo", "up"],
+        ["netns", "exec", probe, "ip", "-o", "link", "show", ns_if],
+    )
+    try:
+        for step in steps:
+            try:
+                done = _ip(*step, check=False)
+            except (OSError, subprocess.TimeoutExpired) as exc:
+                return f"network-namespace tests cannot run here: `ip {' '.join(step)}`: {exc}"
+            if done.returncode != 0:
+                return (
+                    f"network-namespace tests cannot run here: `ip {' '.join(step)}` failed: "
+                    f"{done.stderr.strip() or done.returncode}"
+                )
+    finally:
+        _ip("netns", "del", probe, check=False)
+        _ip("link", "del", host_if, check=False)
     return None
 
 
