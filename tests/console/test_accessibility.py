@@ -171,4 +171,5 @@ async def test_every_console_control_is_named_and_described_and_the_switch_acts(
         assert unnamed_or_repeated(window.history) == []
     finally:
         visit.cancel()
-        await asyncio.gather(visit, return_exceptions=True)
+        # a kiosk that does not end on cancel is a failure here, never a hung run
+        await asyncio.wait_for(asyncio.gather(visit, return_exceptions=True), 30)
