@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
-
-import pytest
 
 from kiosk.config import DevicesConfig
 from kiosk.devices.base import DeviceKind
@@ -46,17 +48,33 @@ async def test_manager_opens_configured_devices_and_reports_missing_ones() -> No
         await manager.close()
 
 
-async def test_a_pcsc_reader_without_its_service_counts_as_missing_and_the_manager_starts(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_a_pcsc_reader_without_its_service_counts_as_missing_and_the_manager_starts(
+    tmp_path: Path,
 ) -> None:
     """No pcscd (not started yet, or crashed): the kiosk starts with the reader missing
-    and says why, instead of failing at start."""
-    monkeypatch.setenv("PCSCLITE_CSOCK_NAME", str(tmp_path / "no-pcscd.comm"))
+    and says why, instead of failing at start. In a process of its own: libpcsclite reads
+    where pcscd listens once per process, and other tests here start one."""
+    script = """
+import asyncio, json
+from kiosk.config import DevicesConfig
+from kiosk.devices.base import DeviceKind
+from kiosk.devices.manager import DeviceManager
+
+async def main():
     manager = DeviceManager(DevicesConfig(card_reader="pcsc"), retry_s=60)
     await manager.start()
     try:
         status = manager.status[DeviceKind.CARD_READER]
-        assert not status.ok and status.reason
-        assert manager.card_reader is None
+        print(json.dumps([status.ok, status.reason, manager.card_reader is None]))
     finally:
         await manager.close()
+
+asyncio.run(main())
+"""
+    env = dict(os.environ, PCSCLITE_CSOCK_NAME=str(tmp_path / "no-pcscd.comm"))
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    ok, reason, missing = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not ok and reason and missing
