@@ -53,19 +53,24 @@ def test_headless_demo_plays_a_visit_and_can_run_again(tmp_path: Path) -> None:
     assert credential.exists()
 
 
-def test_demo_with_a_display_opens_the_kiosk_and_the_console(tmp_path: Path) -> None:
-    """Offscreen counts as a display: the kiosk and the console start, each in a process of
-    its own; the kiosk connects, the console waits at its login; Ctrl+C ends all of them
-    and the demo exits 0, within the 5 s a person waits for."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "vwindow", "demo", "--port", "0", "--data-dir", str(tmp_path)],
+def start_demo(data_dir: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """``vwindow demo`` as a person starts it (with windows where ``env`` has a display)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "vwindow", "demo", "--port", "0", "--data-dir", str(data_dir)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         text=True,
         env=env,
     )
+
+
+def test_demo_with_a_display_opens_the_kiosk_and_the_console(tmp_path: Path) -> None:
+    """Offscreen counts as a display: the kiosk and the console start, each in a process of
+    its own; the kiosk connects, the console waits at its login; Ctrl+C ends all of them
+    and the demo exits 0, within the 5 s a person waits for."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUNBUFFERED="1")
+    demo = start_demo(tmp_path, env)
     assert demo.stdout is not None
     try:
         url = ""
@@ -118,14 +123,7 @@ def test_demo_without_a_display_says_it_only_serves_and_how_to_get_the_windows(
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     env.pop("QT_QPA_PLATFORM", None)
     env["PYTHONUNBUFFERED"] = "1"
-    demo = subprocess.Popen(
-        [sys.executable, "-m", "vwindow", "demo", "--port", "0", "--data-dir", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
+    demo = start_demo(tmp_path, env)
     assert demo.stdout is not None
     try:
         lines: list[str] = []
